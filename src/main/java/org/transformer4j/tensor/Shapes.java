@@ -39,7 +39,7 @@ public final class Shapes {
         int a = axis < 0 ? axis + rank : axis;
         if (a < 0 || a >= rank) {
             throw new IllegalArgumentException("axis " + axis + " out of range for shape "
-                    + Arrays.toString(shapeForMessage) + " (rank " + rank + ")");
+                    + str(shapeForMessage) + " (rank " + rank + ")");
         }
         return a;
     }
@@ -52,8 +52,8 @@ public final class Shapes {
             int da = i - (rank - a.length) >= 0 ? a[i - (rank - a.length)] : 1;
             int db = i - (rank - b.length) >= 0 ? b[i - (rank - b.length)] : 1;
             if (da != db && da != 1 && db != 1) {
-                throw new IllegalArgumentException("shapes " + Arrays.toString(a) + " and "
-                        + Arrays.toString(b) + " cannot be broadcast (dimension " + i + ": " + da + " vs " + db + ")");
+                throw new IllegalArgumentException("shapes " + str(a) + " and "
+                        + str(b) + " cannot be broadcast (dimension " + i + ": " + da + " vs " + db + ")");
             }
             out[i] = da == 1 ? db : da;
         }

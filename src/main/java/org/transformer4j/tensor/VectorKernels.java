@@ -317,7 +317,7 @@ public final class VectorKernels implements Kernels {
                 LongVector idx = LongVector.zero(LS).addIndex(1).add(i + 0x632BE59BD9B4E019L);
                 LongVector z = mix(LongVector.broadcast(LS, seed).lanewise(VectorOperators.XOR, mix(idx)));
                 FloatVector u = ((FloatVector) z.lanewise(VectorOperators.LSHR, 40)
-                        .convert(VectorOperators.L2F, 0)).mul(0x1.0p-24f);
+                        .convertShape(VectorOperators.L2F, HALF, 0)).mul(0x1.0p-24f);
                 FloatVector.broadcast(HALF, keep).blend(0f, u.lt(p)).intoArray(out, off + i);
             }
             for (; i < i1; i++) {

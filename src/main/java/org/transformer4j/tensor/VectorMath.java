@@ -23,7 +23,7 @@ final class VectorMath {
     private static final float LN2_LO = -2.12194440e-4f;
     private static final float ROUND_MAGIC = 12582912f;      // 1.5 * 2^23: adding it rounds to an integer
     private static final float EXP_MAX = 88.7228317f;        // above: +inf
-    private static final float EXP_MIN = -87.3365479f;       // below: 0 (no subnormal results)
+    private static final float EXP_MIN = -103.972084f;       // below: 0; above it subnormal results are kept
     private static final float LN2 = 0.693147180559945f;
     private static final float SQRT2 = 1.41421356237f;
     private static final float SQRT_HALF = 0.70710678118654752f;
@@ -58,7 +58,7 @@ final class VectorMath {
         p = fma(p, r, 0.5f);
         p = fma(p, r, 1f);
         p = fma(p, r, 1f);
-        // 2^n as two factors 2^h * 2^(n-h), each a normal float for every n in [-126, 128].
+        // 2^n as two factors 2^h * 2^(n-h), each a normal float for every n in [-150, 128].
         IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
         IntVector h = ni.lanewise(VectorOperators.ASHR, 1);
         FloatVector s1 = (FloatVector) h.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
@@ -80,7 +80,8 @@ final class VectorMath {
         VectorMask<Float> big = m.compare(VectorOperators.GT, SQRT2);
         m = m.blend(m.mul(0.5f), big);
         FloatVector ef = (FloatVector) e.convert(VectorOperators.I2F, 0);
-        ef = ef.blend(ef.add(1f), big).blend(ef.sub(23f), tiny);
+        ef = ef.blend(ef.add(1f), big);
+        ef = ef.blend(ef.sub(23f), tiny);
         FloatVector s = m.sub(1f).div(m.add(1f));
         FloatVector s2 = s.mul(s);
         FloatVector p = fma(s2, 1f / 9f, 1f / 7f);
