@@ -13,6 +13,9 @@ final class Copies {
             throw new IllegalArgumentException("copy: shape " + Shapes.str(src.shape) + " into "
                     + Shapes.str(dst.shape));
         }
+        if (src.size() == 0) {
+            return;
+        }
         Layout l = Layout.plan(dst.shape, src.strides, dst.strides);
         int outer = l.outerCount();
         for (int b = 0; b < outer; b++) {

@@ -25,6 +25,9 @@ public final class Elementwise {
     static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         int[] outShape = Shapes.broadcast(a.shape, b.shape);
         Tensor out = Tensor.zeros(a.kernels, outShape);
+        if (out.size() == 0) {
+            return out;
+        }
         Layout l = planUnitColumns(outShape, out, a, b);
         if (l.colStride(1) > 1) {
             a = a.contiguous();
@@ -48,6 +51,9 @@ public final class Elementwise {
     static Tensor where(Tensor cond, Tensor a, Tensor b) {
         int[] outShape = Shapes.broadcast(Shapes.broadcast(cond.shape, a.shape), b.shape);
         Tensor out = Tensor.zeros(a.kernels, outShape);
+        if (out.size() == 0) {
+            return out;
+        }
         Layout l = planUnitColumns(outShape, out, cond, a, b);
         if (l.colStride(1) > 1 || l.colStride(2) > 1 || l.colStride(3) > 1) {
             cond = cond.contiguous();
