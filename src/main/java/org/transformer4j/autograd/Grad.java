@@ -16,6 +16,8 @@ public final class Grad {
 
     private static final ThreadLocal<int[]> DISABLED = ThreadLocal.withInitial(() -> new int[1]);
     private static final ThreadLocal<OpObserver> OBSERVER = new ThreadLocal<>();
+    private static final ThreadLocal<java.util.ArrayDeque<String>> MODULES =
+            ThreadLocal.withInitial(java.util.ArrayDeque::new);
 
     /** A scope that undoes itself on close. */
     public interface Scope extends AutoCloseable {
@@ -43,6 +45,27 @@ public final class Grad {
         OpObserver previous = OBSERVER.get();
         OBSERVER.set(observer);
         return () -> OBSERVER.set(previous);
+    }
+
+    /**
+     * Marks that ops run inside the named module until the scope closes; nested scopes build the
+     * module path ({@code encoder.layers.3.self_attn}) that observers read with {@link #modulePath()}.
+     */
+    public static Scope enterModule(String name) {
+        java.util.ArrayDeque<String> stack = MODULES.get();
+        stack.addLast(name);
+        return stack::removeLast;
+    }
+
+    /** The dotted path of the modules entered on this thread, outermost first ("" at top level). */
+    public static String modulePath() {
+        StringBuilder sb = new StringBuilder();
+        for (String s : MODULES.get()) {
+            if (!s.isEmpty()) {
+                sb.append(sb.isEmpty() ? "" : ".").append(s);
+            }
+        }
+        return sb.toString();
     }
 
     static OpObserver observer() {

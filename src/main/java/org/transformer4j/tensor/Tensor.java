@@ -217,6 +217,25 @@ public final class Tensor {
         return out;
     }
 
+    /**
+     * Writes the values of src into this tensor's storage, in place (loading weights, optimizer
+     * steps). Shapes must match; every view that shares the storage sees the new values.
+     */
+    public Tensor assign(Tensor src) {
+        if (!Arrays.equals(shape, src.shape)) {
+            throw new IllegalArgumentException("assign: source shape " + Shapes.str(src.shape)
+                    + " does not match " + Shapes.str(shape));
+        }
+        for (int s : strides) {
+            if (s == 0 && size > 1) {
+                throw new IllegalArgumentException("assign: cannot write into a broadcast (expanded) view "
+                        + Shapes.str(shape));
+            }
+        }
+        Copies.copyInto(src, this);
+        return this;
+    }
+
     /** The same elements with a new shape (one entry may be -1); a view when the tensor is contiguous. */
     public Tensor reshape(int... newShape) {
         int[] s = inferShape(newShape);

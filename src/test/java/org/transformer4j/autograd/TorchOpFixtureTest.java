@@ -3,7 +3,6 @@ package org.transformer4j.autograd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.transformer4j.io.Json;
+import org.transformer4j.testing.Approx;
 import org.transformer4j.io.SafeTensorsFile;
 import org.transformer4j.tensor.Kernels;
 import org.transformer4j.tensor.Tensor;
@@ -97,7 +97,7 @@ class TorchOpFixtureTest {
         assertEquals(outputNames.size(), outs.length, name + ": outputs");
         for (int i = 0; i < outs.length; i++) {
             Tensor expected = file.load(name + "." + outputNames.get(i), k);
-            assertMatches(name + " output " + outputNames.get(i), expected, outs[i].value(), tol);
+            Approx.assertMatches(name + " output " + outputNames.get(i), expected, outs[i].value(), tol);
         }
         if (gradNames.isEmpty()) {
             return;
@@ -117,26 +117,7 @@ class TorchOpFixtureTest {
             }
             Tensor got = inputs.get(i).grad();
             assertNotNull(got, name + ": no gradient for " + in);
-            assertMatches(name + " gradient of " + in, file.load(name + ".grad_" + in, k), got, tol);
-        }
-    }
-
-    static void assertMatches(String what, Tensor expected, Tensor got, double tol) {
-        assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(got.shape()), what + ": shape");
-        float[] e = expected.toArray();
-        float[] g = got.toArray();
-        double scale = 0;
-        for (float v : e) {
-            if (Float.isFinite(v)) {
-                scale = Math.max(scale, Math.abs(v));
-            }
-        }
-        double bound = tol * Math.max(scale, 1e-30);
-        for (int i = 0; i < e.length; i++) {
-            boolean ok = Float.isFinite(e[i]) ? Math.abs(e[i] - g[i]) <= bound : Float.compare(e[i], g[i]) == 0;
-            if (!ok) {
-                fail(what + ": element " + i + " expected " + e[i] + " got " + g[i] + " (bound " + bound + ")");
-            }
+            Approx.assertMatches(name + " gradient of " + in, file.load(name + ".grad_" + in, k), got, tol);
         }
     }
 }

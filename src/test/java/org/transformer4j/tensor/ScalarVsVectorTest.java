@@ -3,7 +3,6 @@ package org.transformer4j.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.transformer4j.testing.Approx;
 
 /**
  * The Vector API kernels against the scalar reference, kernel by kernel, on sizes that exercise full
@@ -21,27 +21,8 @@ class ScalarVsVectorTest {
     private static final Kernels SCALAR = Kernels.scalar();
     private static final Kernels VECTOR = Kernels.vector();
 
-    /** Close in the sense of the PyTorch fixtures: |v - s| <= tol * max(1, max |s|); NaN and inf must match exactly. */
     static void assertClose(String what, float[] ref, float[] got, double tol) {
-        assertEquals(ref.length, got.length, what + ": length");
-        double scale = 1;
-        for (float r : ref) {
-            if (Float.isFinite(r)) {
-                scale = Math.max(scale, Math.abs(r));
-            }
-        }
-        for (int i = 0; i < ref.length; i++) {
-            if (Float.isNaN(ref[i]) || Float.isInfinite(ref[i])) {
-                if (Float.compare(ref[i], got[i]) != 0 && !(Float.isNaN(ref[i]) && Float.isNaN(got[i]))) {
-                    fail(what + ": element " + i + " expected " + ref[i] + " got " + got[i]);
-                }
-                continue;
-            }
-            if (!(Math.abs(ref[i] - got[i]) <= tol * scale)) {
-                fail(what + ": element " + i + " expected " + ref[i] + " got " + got[i] + " (tolerance "
-                        + tol * scale + ")");
-            }
-        }
+        Approx.assertClose(what, ref, got, tol, 1);
     }
 
     private record Case(String name, Function<Kernels, Tensor> op, double tol) {

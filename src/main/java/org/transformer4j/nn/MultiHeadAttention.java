@@ -1,0 +1,178 @@
+package org.transformer4j.nn;
+
+import org.transformer4j.autograd.Functions;
+import org.transformer4j.autograd.Grad;
+import org.transformer4j.autograd.Variable;
+import org.transformer4j.tensor.Indexing;
+import org.transformer4j.tensor.Rng;
+import org.transformer4j.tensor.Tensor;
+
+/**
+ * Scaled dot-product multi-head attention (Vaswani et al. 2017, section 3.2), with grouped-query heads
+ * (Ainslie et al. 2023) when kvHeads < heads. Parameters follow torch.nn.MultiheadAttention:
+ * {@code in_proj_weight} stacks W_Q, W_K and W_V as rows, {@code out_proj} is W_O.
+ */
+public final class MultiHeadAttention extends Attention {
+    private final int dModel;
+    private final int heads;
+    private final int kvHeads;
+    private final int headDim;
+    private final Variable inProjWeight; // ((heads + 2 kvHeads) headDim, dModel)
+    private final Variable inProjBias;   // ((heads + 2 kvHeads) headDim) or null
+    private final Linear outProj;        // (dModel, heads headDim)
+    private final float dropoutP;
+    private final Rng rng;
+    private final RotaryEmbedding rope; // null unless RoPE
+    private final AlibiBias alibi;      // null unless ALiBi
+
+    /** Attention with torch's default initialisation (Xavier-uniform in_proj, zero biases). */
+    public MultiHeadAttention(int dModel, int heads, int kvHeads, boolean bias, float dropout, Rng rng,
+                              RotaryEmbedding rope, AlibiBias alibi) {
+        if (heads < 1 || dModel % heads != 0) {
+            throw new IllegalArgumentException("d_model " + dModel + " is not divisible by heads " + heads);
+        }
+        if (kvHeads < 1 || heads % kvHeads != 0) {
+            throw new IllegalArgumentException("heads " + heads + " is not divisible by kv_heads " + kvHeads);
+        }
+        this.dModel = dModel;
+        this.heads = heads;
+        this.kvHeads = kvHeads;
+        this.headDim = dModel / heads;
+        int rows = (heads + 2 * kvHeads) * headDim;
+        this.inProjWeight = parameter("in_proj_weight", Init.xavierUniform(rng, rows, dModel));
+        this.inProjBias = bias ? parameter("in_proj_bias", Tensor.zeros(rows)) : null;
+        this.outProj = child("out_proj", new Linear(heads * headDim, dModel, bias, rng));
+        if (bias) {
+            outProj.bias().value().assign(Tensor.zeros(dModel));
+        }
+        this.dropoutP = dropout;
+        this.rng = rng;
+        this.rope = rope;
+        this.alibi = alibi;
+    }
+
+    public int heads() {
+        return heads;
+    }
+
+    public int kvHeads() {
+        return kvHeads;
+    }
+
+    public int headDim() {
+        return headDim;
+    }
+
+    public Variable inProjWeight() {
+        return inProjWeight;
+    }
+
+    public Linear outProj() {
+        return outProj;
+    }
+
+    @Override
+    public Result forward(Variable query, Variable keyValue, AttentionMask mask, AttentionCache cache,
+                          boolean needWeights) {
+        return traced(() -> attend(query, keyValue, mask, cache, needWeights));
+    }
+
+    private Result attend(Variable query, Variable keyValue, AttentionMask mask, AttentionCache cache,
+                          boolean needWeights) {
+        int b = query.dim(0);
+        int tq = query.dim(1);
+        boolean self = keyValue == null;
+        int qRows = heads * headDim;
+        int kvRows = kvHeads * headDim;
+        Variable q;
+        Variable k;
+        Variable v;
+        if (self) {
+            Variable qkv = Linear.apply(query, inProjWeight, inProjBias);         // (B, Tq, (h + 2kv) hd)
+            Variable[] parts = Functions.split(qkv, -1, qRows, kvRows, kvRows);
+            q = parts[0];
+            k = parts[1];
+            v = parts[2];
+        } else {
+            q = Linear.apply(query, inProjWeight.narrow(0, 0, qRows), bias(0, qRows));
+            if (cache != null && cache.keys != null) {
+                k = null;
+                v = null;
+            } else {
+                Variable kv = Linear.apply(keyValue, inProjWeight.narrow(0, qRows, 2 * kvRows), bias(qRows, 2 * kvRows));
+                Variable[] parts = Functions.split(kv, -1, kvRows, kvRows);
+                k = parts[0];
+                v = parts[1];
+            }
+        }
+        q = q.reshape(b, tq, heads, headDim).transpose(1, 2);                    // (B, h, Tq, hd)
+        int offset = self && cache != null ? cache.length : 0;
+        if (k != null) {
+            int tk = k.dim(1);
+            k = k.reshape(b, tk, kvHeads, headDim).transpose(1, 2);              // (B, kv, Tk, hd)
+            v = v.reshape(b, tk, kvHeads, headDim).transpose(1, 2);              // (B, kv, Tk, hd)
+        }
+        if (rope != null && self) {
+            q = rope.apply(q, offset);
+            k = rope.apply(k, offset);
+        }
+        if (cache != null) {
+            if (self) {
+                k = appendToCache(cache, k, true);
+                v = appendToCache(cache, v, false);
+                cache.length += tq;
+            } else if (k == null) {
+                k = Variable.constant(cache.keys);
+                v = Variable.constant(cache.values);
+            } else {
+                cache.keys = k.value();
+                cache.values = v.value();
+                cache.length = k.dim(2);
+            }
+        }
+        int tk = k.dim(2);
+        k = repeatKv(k);                                                          // (B, h, Tk, hd)
+        v = repeatKv(v);
+        Variable scores = q.mul((float) (1.0 / Math.sqrt(headDim))).matmul(k.transpose(-1, -2)); // (B, h, Tq, Tk)
+        if (alibi != null && self) {
+            scores = scores.add(Variable.constant(alibi.bias(tq, tk, offset).withKernels(scores.value().kernels())));
+        }
+        Tensor m = mask == null ? null : mask.build(b, tq, tk, offset);
+        if (m != null) {
+            scores = scores.maskedFill(m, Float.NEGATIVE_INFINITY);
+        }
+        Variable weights = scores.softmax(-1);
+        Variable attended = (isTraining() ? weights.dropout(dropoutP, rng) : weights).matmul(v); // (B, h, Tq, hd)
+        Variable merged = attended.transpose(1, 2).reshape(b, tq, heads * headDim);             // (B, Tq, h hd)
+        return new Result(outProj.forward(merged), needWeights ? weights.value() : null);
+    }
+
+    private Variable bias(int start, int length) {
+        return inProjBias == null ? null : inProjBias.narrow(0, start, length);
+    }
+
+    /** Appends new keys or values to the cache (no gradient flows into cached steps). */
+    private static Variable appendToCache(AttentionCache cache, Variable fresh, boolean keys) {
+        Tensor old = keys ? cache.keys : cache.values;
+        Tensor all;
+        try (Grad.Scope ignored = Grad.off()) {
+            all = old == null ? fresh.value().contiguous() : Indexing.concat(2, old, fresh.value());
+        }
+        if (keys) {
+            cache.keys = all;
+        } else {
+            cache.values = all;
+        }
+        return old == null ? fresh : Variable.constant(all);
+    }
+
+    /** Grouped-query attention: each key/value head serves heads/kvHeads query heads. */
+    private Variable repeatKv(Variable x) {
+        if (kvHeads == heads) {
+            return x;
+        }
+        int[] s = x.shape();                                                       // (B, kv, T, hd)
+        int group = heads / kvHeads;
+        return x.unsqueeze(2).expand(s[0], kvHeads, group, s[2], s[3]).reshape(s[0], heads, s[2], s[3]);
+    }
+}
