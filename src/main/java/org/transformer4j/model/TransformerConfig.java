@@ -109,6 +109,8 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
         if (positions == Positions.SINUSOIDAL_CONCAT) {
             require(positionalDim >= 2 && positionalDim % 2 == 0 && positionalDim < dModel, "positional_dim",
                     positionalDim + " (SINUSOIDAL_CONCAT needs an even width below d_model = " + dModel + ")");
+            require(!tieOutput, "tie_output", "true (under SINUSOIDAL_CONCAT the token embedding is d_model - "
+                    + "positional_dim wide and cannot serve as the output projection)");
         } else {
             require(positionalDim == 0, "positional_dim", positionalDim + " (only SINUSOIDAL_CONCAT uses it)");
         }

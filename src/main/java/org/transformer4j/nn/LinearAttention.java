@@ -15,8 +15,10 @@ import org.transformer4j.tensor.Tensor;
  *
  * <ul>
  *   <li>{@link Update#SUM}, causal, no cache: the parallel masked form ((phi(Q) phi(K)^T) masked) V, for training.</li>
- *   <li>With a cache: the recurrent form, one fast-weight update per position, for decoding; the cache
- *       holds W and z, readable with {@link AttentionCache#fastWeights()}.</li>
+ *   <li>Causal with a cache: the recurrent form, one fast-weight update per position, for decoding; the
+ *       cache holds W and z, readable with {@link AttentionCache#fastWeights()}.</li>
+ *   <li>Non-causal (encoder, cross-attention): phi(Q) (phi(K)^T V) / (phi(Q) sum phi(K)), linear in length;
+ *       a cache is not needed because the memory's fast weights do not change while decoding.</li>
  *   <li>{@link Update#DELTA}: the delta rule W_t = W_{t-1} + beta_t (v_t - W_{t-1} phi(k_t)) phi(k_t)^T with
  *       sum-normalised phi and a learned write strength beta_t = sigmoid(w_beta . x_t) per head (Schlag et
  *       al. 2021, section 4); it always runs recurrently and reads out y_t = W_t phi(q_t).</li>
@@ -86,9 +88,9 @@ public final class LinearAttention extends Attention {
         Variable y;
         Tensor weights = null;
         if (update == Update.DELTA) {
-            Variable beta = Linear.apply(query, betaProj.weight(), betaProj.bias()).sigmoid().transpose(1, 2); // (B, h, T)
-            y = recurrentDelta(fq, fk, v, beta, cache);
-        } else if (cache != null) {
+            Variable beta = Linear.apply(source, betaProj.weight(), betaProj.bias()).sigmoid().transpose(1, 2); // (B, h, Tk)
+            y = causal ? recurrentDelta(fq, fk, v, beta, cache) : writeAllThenRead(fq, fk, v, beta);
+        } else if (causal && cache != null) {
             y = recurrentSum(fq, fk, v, cache);
         } else if (causal || needWeights) {
             // Parallel masked form: A = phi(Q) phi(K)^T, causally masked, rows normalised.
@@ -169,6 +171,17 @@ public final class LinearAttention extends Attention {
             keep(cache, w, null, t);
         }
         return Functions.concat(2, ys);
+    }
+
+    /** Non-causal delta rule (encoder or cross-attention): write every key in order, then read every query. */
+    private Variable writeAllThenRead(Variable fq, Variable fk, Variable v, Variable beta) {
+        Variable w = Variable.constant(Tensor.zeros(fq.dim(0), heads, headDim, headDim));
+        for (int i = 0; i < fk.dim(2); i++) {
+            Variable kt = fk.narrow(2, i, 1);
+            Variable old = kt.matmul(w.transpose(-1, -2));
+            w = w.add(v.narrow(2, i, 1).sub(old).mul(beta.narrow(2, i, 1).unsqueeze(-1)).transpose(-1, -2).matmul(kt));
+        }
+        return fq.matmul(w.transpose(-1, -2));                                 // (B, h, Tq, hd_v)
     }
 
     private static void keep(AttentionCache cache, Variable w, Variable z, int steps) {

@@ -55,7 +55,7 @@ class TransformerConfigTest {
                 .withMaxPositions(40).withEncoderLayers(2);
         return List.of(p, p.withShareSourceTarget(false).withSourceVocabSize(70), p.withTieOutput(false),
                 p.withNormPlacement(NormPlacement.PRE), p.withPositions(Positions.LEARNED),
-                p.withPositions(Positions.SINUSOIDAL_CONCAT).withPositionalDim(8), p.withNorm(NormLayer.Kind.RMS_NORM),
+                p.withTieOutput(false).withPositions(Positions.SINUSOIDAL_CONCAT).withPositionalDim(8), p.withNorm(NormLayer.Kind.RMS_NORM),
                 g, g.withKvHeads(2), g.withGatedFeedForward(true).withActivation(Activation.SILU), g.withBias(false),
                 g.withPositions(Positions.ROPE), g.withPositions(Positions.ALIBI), g.withTieOutput(false),
                 g.withAttention(AttentionKind.LINEAR).withPositions(Positions.NONE),
