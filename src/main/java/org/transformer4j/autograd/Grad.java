@@ -48,24 +48,19 @@ public final class Grad {
     }
 
     /**
-     * Marks that ops run inside the named module until the scope closes; nested scopes build the
-     * module path ({@code encoder.layers.3.self_attn}) that observers read with {@link #modulePath()}.
+     * Marks that ops run inside the module at the given dotted path ({@code encoder.layers.3.self_attn})
+     * until the scope closes; observers read it with {@link #modulePath()}.
      */
-    public static Scope enterModule(String name) {
+    public static Scope enterModule(String path) {
         java.util.ArrayDeque<String> stack = MODULES.get();
-        stack.addLast(name);
+        stack.addLast(path);
         return stack::removeLast;
     }
 
-    /** The dotted path of the modules entered on this thread, outermost first ("" at top level). */
+    /** The path of the innermost module entered on this thread ("" at top level). */
     public static String modulePath() {
-        StringBuilder sb = new StringBuilder();
-        for (String s : MODULES.get()) {
-            if (!s.isEmpty()) {
-                sb.append(sb.isEmpty() ? "" : ".").append(s);
-            }
-        }
-        return sb.toString();
+        String p = MODULES.get().peekLast();
+        return p == null ? "" : p;
     }
 
     static OpObserver observer() {

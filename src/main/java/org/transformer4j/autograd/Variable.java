@@ -25,6 +25,7 @@ public final class Variable {
     private Node node;          // how this was computed; null for leaves and after release
     private boolean released;   // the graph through this variable was freed by backward()
     private Tensor grad;
+    private String name;        // a human name for figures ("Q", "positional encoding"); null if none
 
     /** The op that produced a variable: its name, inputs and backward function. */
     record Node(String op, Variable[] inputs, Backward backward) {
@@ -44,6 +45,11 @@ public final class Variable {
     /** A leaf that needs no gradient (data, masks). */
     public static Variable constant(Tensor value) {
         return new Variable(value, false, null);
+    }
+
+    /** A named constant (figures show the name, e.g. "positional encoding"). */
+    public static Variable constant(Tensor value, String name) {
+        return constant(value).named(name);
     }
 
     /** A leaf with an explicit choice. */
@@ -95,6 +101,20 @@ public final class Variable {
     /** The name of the op that produced this variable, or null for a leaf. */
     public String op() {
         return node == null ? null : node.op();
+    }
+
+    /**
+     * Gives this value a human name that figures use for it and for the op that produced it ("Q", "K",
+     * "V", "scores"); returns this. Names change nothing in the computation.
+     */
+    public Variable named(String label) {
+        this.name = label;
+        return this;
+    }
+
+    /** The name given by {@link #named}, or null. */
+    public String name() {
+        return name;
     }
 
     /** Forgets the accumulated gradient. */

@@ -55,22 +55,23 @@ public final class Embeddings extends Module {
             }
             Variable x = tokens.forward(ids, batch, time);
             if (scale != 1f) {
-                x = x.mul(scale);
+                x = x.mul(scale).named("× √d");
             }
             Tensor kernelsRef = x.value();
             switch (scheme) {
-                case SINUSOIDAL -> x = x.add(Variable.constant(sinusoid(offset, time, dModel).withKernels(kernelsRef.kernels())));
+                case SINUSOIDAL -> x = x.add(Variable.constant(sinusoid(offset, time, dModel).withKernels(kernelsRef.kernels()),
+                        "positional encoding")).named("+ positional encoding");
                 case SINUSOIDAL_CONCAT -> {
                     Variable p = Variable.constant(sinusoid(offset, time, positionalDim).withKernels(kernelsRef.kernels())
-                            .unsqueeze(0).expand(batch, time, positionalDim));
-                    x = Functions.concat(-1, x, p);
+                            .unsqueeze(0).expand(batch, time, positionalDim), "positional encoding");
+                    x = Functions.concat(-1, x, p).named("concat positional encoding");
                 }
                 case LEARNED -> {
                     int[] pos = new int[time];
                     for (int t = 0; t < time; t++) {
                         pos[t] = offset + t;
                     }
-                    x = x.add(positions.forward(pos, 1, time));
+                    x = x.add(positions.forward(pos, 1, time)).named("+ position embedding");
                 }
                 case ROPE, ALIBI, NONE -> { }
             }

@@ -73,8 +73,8 @@ public final class LinearAttention extends Attention {
         Variable[] parts = Functions.split(kv, -1, d, d);
         Variable k = heads(parts[0], b, tk);                                                          // (B, h, Tk, hd)
         Variable v = heads(parts[1], b, tk);
-        Variable fq = feature(q);
-        Variable fk = feature(k);
+        Variable fq = feature(q).named("φ(Q)");
+        Variable fk = feature(k).named("φ(K)");
         if (update == Update.DELTA) {
             fq = sumNormalised(fq);
             fk = sumNormalised(fk);
@@ -96,7 +96,7 @@ public final class LinearAttention extends Attention {
             // Parallel masked form: A = phi(Q) phi(K)^T, causally masked, rows normalised.
             Variable a = fq.matmul(fk.transpose(-1, -2));                                             // (B, h, Tq, Tk)
             if (causal) {
-                a = a.maskedFill(AttentionMask.CAUSAL.build(b, tq, tk, 0), 0f);
+                a = a.maskedFill(AttentionMask.CAUSAL.build(b, tq, tk, 0), 0f).named("causal mask");
             }
             Variable norm = a.sum(true, -1).add(EPS);
             Variable w = a.div(norm);
@@ -147,7 +147,7 @@ public final class LinearAttention extends Attention {
             ys[i] = num.div(qt.mul(z).sum(true, -1).add(EPS));
         }
         keep(cache, w, z, t);
-        return Functions.concat(2, ys);
+        return Functions.concat(2, ys).named("causal recurrence");
     }
 
     /** The delta rule: each step first reads what W holds for k_t, then moves it towards v_t by beta_t. */
@@ -170,7 +170,7 @@ public final class LinearAttention extends Attention {
         if (cache != null) {
             keep(cache, w, null, t);
         }
-        return Functions.concat(2, ys);
+        return Functions.concat(2, ys).named("causal recurrence");
     }
 
     /** Non-causal delta rule (encoder or cross-attention): write every key in order, then read every query. */

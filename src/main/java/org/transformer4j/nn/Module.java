@@ -25,6 +25,7 @@ public abstract class Module {
     private final List<Module> inlined = new ArrayList<>();
     private String name = "";
     private String label = "";
+    private Module parent;
     private boolean training = true;
 
     /** Registers a trainable parameter under a local name. */
@@ -50,6 +51,9 @@ public abstract class Module {
         checkName(localName);
         ((Module) module).name = localName;
         ((Module) module).label = localName;
+        if (((Module) module).parent == null) {
+            ((Module) module).parent = this;
+        }
         children.put(localName, module);
         return module;
     }
@@ -61,6 +65,9 @@ public abstract class Module {
      */
     protected final <M extends Module> M inline(String label, M module) {
         ((Module) module).label = label;
+        if (((Module) module).parent == null) {
+            ((Module) module).parent = this;
+        }
         inlined.add(module);
         return module;
     }
@@ -74,9 +81,25 @@ public abstract class Module {
 
     /** Runs a forward body with this module's name on the module path (see {@link Grad#modulePath()}). */
     protected final <T> T traced(Supplier<T> body) {
-        try (Grad.Scope ignored = Grad.enterModule(label)) {
+        // A module shared by two parents (tied embeddings) is placed under the module that called it.
+        String own = path();
+        String caller = Grad.modulePath();
+        String where = caller.isEmpty() || own.startsWith(caller + ".") ? own : caller + "." + label;
+        try (Grad.Scope ignored = Grad.enterModule(where)) {
             return body.get();
         }
+    }
+
+    /**
+     * The dotted module path from the root ({@code encoder.layers.0.self_attn}); inlined children appear
+     * under their label. A module shared by two parents has the path of the first.
+     */
+    public final String path() {
+        if (parent == null) {
+            return "";
+        }
+        String p = parent.path();
+        return p.isEmpty() ? label : p + "." + label;
     }
 
     /** The local name given by the parent ("" for a root). */
@@ -92,6 +115,17 @@ public abstract class Module {
     /** The direct named children in registration order (inlined children not included). */
     public final Map<String, Module> children() {
         return Collections.unmodifiableMap(children);
+    }
+
+    /**
+     * The direct children keyed by their label on the module path, inlined ones included: the names the
+     * figure tracer sees in {@link Grad#modulePath()}.
+     */
+    public final Map<String, Module> pathChildren() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        inlined.forEach(m -> out.put(m.label, m));
+        out.putAll(children);
+        return Collections.unmodifiableMap(out);
     }
 
     /** Every parameter of this module and its descendants, keyed by dotted path, in registration order. */

@@ -88,29 +88,30 @@ public final class MultiHeadAttention extends Attention {
         Variable k;
         Variable v;
         if (self) {
-            Variable qkv = Linear.apply(query, inProjWeight, inProjBias);         // (B, Tq, (h + 2kv) hd)
+            Variable qkv = Linear.apply(query, inProjWeight, inProjBias).named("QKV projection"); // (B, Tq, (h + 2kv) hd)
             Variable[] parts = Functions.split(qkv, -1, qRows, kvRows, kvRows);
-            q = parts[0];
-            k = parts[1];
-            v = parts[2];
+            q = parts[0].named("Q");
+            k = parts[1].named("K");
+            v = parts[2].named("V");
         } else {
-            q = Linear.apply(query, inProjWeight.narrow(0, 0, qRows), bias(0, qRows));
+            q = Linear.apply(query, inProjWeight.narrow(0, 0, qRows), bias(0, qRows)).named("Q");
             if (cache != null && cache.keys != null) {
                 k = null;
                 v = null;
             } else {
-                Variable kv = Linear.apply(keyValue, inProjWeight.narrow(0, qRows, 2 * kvRows), bias(qRows, 2 * kvRows));
+                Variable kv = Linear.apply(keyValue, inProjWeight.narrow(0, qRows, 2 * kvRows), bias(qRows, 2 * kvRows))
+                        .named("KV projection");
                 Variable[] parts = Functions.split(kv, -1, kvRows, kvRows);
-                k = parts[0];
-                v = parts[1];
+                k = parts[0].named("K");
+                v = parts[1].named("V");
             }
         }
-        q = q.reshape(b, tq, heads, headDim).transpose(1, 2);                    // (B, h, Tq, hd)
+        q = q.reshape(b, tq, heads, headDim).transpose(1, 2).named("split heads"); // (B, h, Tq, hd)
         int offset = self && cache != null ? cache.length : 0;
         if (k != null) {
             int tk = k.dim(1);
-            k = k.reshape(b, tk, kvHeads, headDim).transpose(1, 2);              // (B, kv, Tk, hd)
-            v = v.reshape(b, tk, kvHeads, headDim).transpose(1, 2);              // (B, kv, Tk, hd)
+            k = k.reshape(b, tk, kvHeads, headDim).transpose(1, 2).named("split heads"); // (B, kv, Tk, hd)
+            v = v.reshape(b, tk, kvHeads, headDim).transpose(1, 2).named("split heads"); // (B, kv, Tk, hd)
         }
         if (rope != null && self) {
             q = rope.apply(q, offset);
@@ -133,18 +134,21 @@ public final class MultiHeadAttention extends Attention {
         int tk = k.dim(2);
         k = repeatKv(k);                                                          // (B, h, Tk, hd)
         v = repeatKv(v);
-        Variable scores = q.mul((float) (1.0 / Math.sqrt(headDim))).matmul(k.transpose(-1, -2)); // (B, h, Tq, Tk)
+        Variable scaled = q.mul((float) (1.0 / Math.sqrt(headDim))).named("scale 1/√d");
+        Variable scores = scaled.matmul(k.transpose(-1, -2)).named("QKᵀ");                 // (B, h, Tq, Tk)
         if (alibi != null && self) {
-            scores = scores.add(Variable.constant(alibi.bias(tq, tk, offset).withKernels(scores.value().kernels())));
+            scores = scores.add(Variable.constant(alibi.bias(tq, tk, offset).withKernels(scores.value().kernels()),
+                    "ALiBi bias")).named("+ ALiBi");
         }
         Tensor m = mask == null ? null : mask.build(b, tq, tk, offset);
         if (m != null) {
-            scores = scores.maskedFill(m, Float.NEGATIVE_INFINITY);
+            scores = scores.maskedFill(m, Float.NEGATIVE_INFINITY).named(mask.causal() ? "causal mask" : "padding mask");
         }
-        Variable weights = scores.softmax(-1);
-        Variable attended = (isTraining() ? weights.dropout(dropoutP, rng) : weights).matmul(v); // (B, h, Tq, hd)
-        Variable merged = attended.transpose(1, 2).reshape(b, tq, heads * headDim);             // (B, Tq, h hd)
-        return new Result(outProj.forward(merged), needWeights ? weights.value() : null);
+        Variable weights = scores.softmax(-1).named("attention weights");
+        Variable attended = (isTraining() ? weights.dropout(dropoutP, rng) : weights).matmul(v)
+                .named("weighted sum of V");                                                   // (B, h, Tq, hd)
+        Variable merged = attended.transpose(1, 2).reshape(b, tq, heads * headDim).named("merge heads"); // (B, Tq, h hd)
+        return new Result(outProj.forward(merged).named("output projection"), needWeights ? weights.value() : null);
     }
 
     private Variable bias(int start, int length) {

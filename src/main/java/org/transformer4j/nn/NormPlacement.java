@@ -20,8 +20,8 @@ public enum NormPlacement {
     /** One residual sublayer with its norm and dropout placed according to this choice. */
     public Variable residual(Variable x, NormLayer norm, Dropout dropout, UnaryOperator<Variable> sublayer) {
         return switch (this) {
-            case POST -> norm.forward(x.add(dropout.forward(sublayer.apply(x))));
-            case PRE -> x.add(dropout.forward(sublayer.apply(norm.forward(x))));
+            case POST -> norm.forward(x.add(dropout.forward(sublayer.apply(x))).named("residual add"));
+            case PRE -> x.add(dropout.forward(sublayer.apply(norm.forward(x)))).named("residual add");
         };
     }
 }

@@ -40,8 +40,8 @@ public final class RotaryEmbedding {
                 sin[p * half + i] = (float) Math.sin(a);
             }
         }
-        Variable c = Variable.constant(Tensor.of(cos, t, half).withKernels(x.value().kernels()));
-        Variable s = Variable.constant(Tensor.of(sin, t, half).withKernels(x.value().kernels()));
+        Variable c = Variable.constant(Tensor.of(cos, t, half).withKernels(x.value().kernels()), "RoPE cos");
+        Variable s = Variable.constant(Tensor.of(sin, t, half).withKernels(x.value().kernels()), "RoPE sin");
         int[] pairs = shape.clone();
         pairs[pairs.length - 1] = half;
         int[] split = java.util.Arrays.copyOf(pairs, pairs.length + 1);
@@ -51,6 +51,6 @@ public final class RotaryEmbedding {
         Variable odd = xp.select(-1, 1);
         Variable rotEven = even.mul(c).sub(odd.mul(s));
         Variable rotOdd = even.mul(s).add(odd.mul(c));
-        return Functions.stack(-1, rotEven, rotOdd).reshape(shape);
+        return Functions.stack(-1, rotEven, rotOdd).reshape(shape).named("rotate (RoPE)");
     }
 }

@@ -1,0 +1,18 @@
+package org.transformer4j.figure;
+
+/**
+ * One box of a figure.
+ *
+ * @param id    stable id: the module path plus an op index at the ops level ({@code encoder.layers.0.self_attn#3}),
+ *              the module path at higher levels
+ * @param kind  the op name at the ops level ({@code matmul}, {@code layer_norm}), the module class above
+ *              ({@code MultiHeadAttention}), {@code input}/{@code output}/{@code parameter} for the ends
+ * @param label the text drawn in the box
+ * @param path  the module path the node belongs to ("" at top level)
+ * @param shape the shape of the node's output tensor, or null when it has none
+ * @param style a drawing hint: {@code attention}, {@code norm}, {@code add}, {@code feedforward},
+ *              {@code embedding}, {@code linear}, {@code softmax}, {@code io}, {@code parameter}, {@code op};
+ *              plus {@code diff-added}/{@code diff-removed}/{@code diff-changed} in diff pictures
+ */
+public record FigureNode(String id, String kind, String label, String path, int[] shape, String style) {
+}
