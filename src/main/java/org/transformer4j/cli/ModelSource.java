@@ -1,0 +1,60 @@
+package org.transformer4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.transformer4j.io.SafeTensorsFile;
+import org.transformer4j.model.ConfigJson;
+import org.transformer4j.model.Models;
+import org.transformer4j.model.TransformerConfig;
+import org.transformer4j.nn.Module;
+import org.transformer4j.tensor.Rng;
+
+/** Turns --preset / --config / --model into a built model. */
+final class ModelSource {
+    private ModelSource() {
+    }
+
+    /** A model with a display name. */
+    record Loaded(String name, TransformerConfig config, Module model) {
+    }
+
+    static Loaded load(String preset, Path config, Path modelDir) throws IOException {
+        if (preset != null) {
+            return build(preset, TransformerConfig.preset(preset));
+        }
+        if (config != null) {
+            requireFile(config);
+            return build(config.getFileName().toString(), ConfigJson.read(config));
+        }
+        Path cfg = modelDir.resolve("config.json");
+        Path weights = modelDir.resolve("model.safetensors");
+        requireFile(cfg);
+        requireFile(weights);
+        Loaded l = build(modelDir.getFileName().toString(), ConfigJson.read(cfg));
+        try (SafeTensorsFile f = SafeTensorsFile.open(weights)) {
+            java.util.Map<String, org.transformer4j.tensor.Tensor> state = new java.util.LinkedHashMap<>();
+            f.entries().forEach(e -> state.put(e.name(), f.load(e.name())));
+            l.model().loadStateDict(state, true);
+        }
+        return l;
+    }
+
+    /** A preset name, or a config file when a file of that name exists. */
+    static Loaded byNameOrFile(String nameOrFile) throws IOException {
+        Path p = Path.of(nameOrFile);
+        return Files.isRegularFile(p) ? load(null, p, null) : load(nameOrFile, null, null);
+    }
+
+    private static Loaded build(String name, TransformerConfig c) {
+        Module m = Models.build(c, new Rng(0));
+        m.eval();
+        return new Loaded(name, c, m);
+    }
+
+    private static void requireFile(Path p) {
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException(p + ": no such file");
+        }
+    }
+}
