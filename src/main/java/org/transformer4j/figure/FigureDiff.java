@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Two figures side by side with their differences highlighted. Nodes are matched by id (module path
  * plus op index, stable across models of the same family): a node only in the left figure is
- * {@code diff-removed}, only in the right {@code diff-added}, and in both with another label or other
- * incoming arrows {@code diff-changed}.
+ * {@code diff-removed}, only in the right {@code diff-added}, and in both with another label or kind
+ * {@code diff-changed}. (Arrows are not compared: a changed node changes its neighbours' inputs, and
+ * highlighting all of them would hide the change itself.)
  */
 public final class FigureDiff {
     private FigureDiff() {
@@ -37,8 +37,7 @@ public final class FigureDiff {
             String style = n.style();
             if (m == null) {
                 style = onlyHere;
-            } else if (!m.label().equals(n.label()) || !m.kind().equals(n.kind())
-                    || !incoming(f, n.id()).equals(incoming(other, n.id()))) {
+            } else if (!m.label().equals(n.label()) || !m.kind().equals(n.kind())) {
                 style = "diff-changed";
             }
             out.add(new FigureNode(prefix + n.id(), n.kind(), n.label(), n.path(), n.shape(), style));
@@ -49,16 +48,6 @@ public final class FigureDiff {
         for (FigureGroup g : f.groups()) {
             out.group(new FigureGroup(prefix + g.id(), g.label(), g.path(), g.repeat(), prefixed(g.children(), prefix)));
         }
-    }
-
-    private static Set<String> incoming(Figure f, String id) {
-        Set<String> in = new TreeSet<>();
-        f.edges().forEach(e -> {
-            if (e.to().equals(id)) {
-                in.add(e.from());
-            }
-        });
-        return in;
     }
 
     private static List<String> prefixed(List<String> ids, String prefix) {

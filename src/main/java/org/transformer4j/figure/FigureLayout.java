@@ -1,14 +1,14 @@
 package org.transformer4j.figure;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.TreeMap;
 
 import org.eclipse.elk.alg.layered.options.LayeredOptions;
@@ -21,13 +21,17 @@ import org.eclipse.elk.core.options.CoreOptions;
 import org.eclipse.elk.core.options.EdgeLabelPlacement;
 import org.eclipse.elk.core.options.EdgeRouting;
 import org.eclipse.elk.core.options.HierarchyHandling;
+import org.eclipse.elk.core.options.PortConstraints;
+import org.eclipse.elk.core.options.PortSide;
 import org.eclipse.elk.core.options.SizeConstraint;
 import org.eclipse.elk.core.util.BasicProgressMonitor;
 import org.eclipse.elk.graph.ElkBendPoint;
+import org.eclipse.elk.graph.ElkConnectableShape;
 import org.eclipse.elk.graph.ElkEdge;
 import org.eclipse.elk.graph.ElkEdgeSection;
 import org.eclipse.elk.graph.ElkLabel;
 import org.eclipse.elk.graph.ElkNode;
+import org.eclipse.elk.graph.ElkPort;
 import org.eclipse.elk.graph.util.ElkGraphUtil;
 
 import org.transformer4j.figure.Drawing.Anchor;
@@ -124,7 +128,15 @@ public final class FigureLayout {
     public static Drawing layout(Figure figure, Options options) {
         Objects.requireNonNull(figure, "figure");
         Objects.requireNonNull(options, "options");
-        return new Builder(FigureTree.of(figure), options).run();
+        FigureTree tree = FigureTree.of(figure);
+        try {
+            return new Builder(tree, options, true).run();
+        } catch (RuntimeException elkBug) {
+            // ELK 0.10.0's model-order crossing minimisation can fail on compound graphs
+            // (eclipse-elk/elk#968, fixed after 0.10.0 by #1159); without it the layout still works,
+            // only ties between siblings are no longer broken by execution order.
+            return new Builder(tree, options, false).run();
+        }
     }
 
     /** The text shown for an edge's tensor shape, e.g. "(2, 5, 16)"; null for no shape. */
@@ -152,11 +164,11 @@ public final class FigureLayout {
     }
 
     static String labelOf(FigureNode n) {
-        return n.label() != null ? n.label() : n.id();
+        return TextMetrics.clean(n.label() != null ? n.label() : n.id());
     }
 
     static String titleOf(FigureGroup g) {
-        return (g.label() != null ? g.label() : g.id()).replaceAll("\\R", " ");
+        return oneLine(g.label() != null ? g.label() : g.id());
     }
 
     /** One layout run: the ELK graph and the maps back to the figure. */
@@ -165,15 +177,19 @@ public final class FigureLayout {
         private final Figure figure;
         private final Options options;
         private final boolean paperSize;
+        private final boolean modelOrder;
         private final ElkNode root = ElkGraphUtil.createGraph();
         private final Map<String, ElkNode> nodes = new HashMap<>();
+        /** For circles: the single point where arrows come in and the one where they leave. */
+        private final Map<String, ElkPort[]> ports = new HashMap<>();
         private final Map<String, ElkNode> groups = new HashMap<>();
         private final Map<String, Double> markerMargin = new HashMap<>();
         /** The edge labels that show a tensor shape (the others show the edge's label). */
         private final Set<ElkLabel> shapeLabels = Collections.newSetFromMap(new IdentityHashMap<>());
 
-        Builder(FigureTree tree, Options options) {
+        Builder(FigureTree tree, Options options, boolean modelOrder) {
             this.tree = tree;
+            this.modelOrder = modelOrder;
             this.figure = tree.figure();
             this.options = options;
             this.paperSize = figure.level() == null || figure.level() == Figure.Level.PAPER
@@ -191,23 +207,65 @@ public final class FigureLayout {
                 e.setIdentifier("n" + nodes.size());
                 double[] size = size(n);
                 e.setDimensions(size[0], size[1]);
+                // A box may grow along a side where many arrows meet, so their labels fit between them.
+                e.setProperty(CoreOptions.NODE_SIZE_CONSTRAINTS, EnumSet.of(SizeConstraint.MINIMUM_SIZE,
+                        SizeConstraint.PORTS));
+                e.setProperty(CoreOptions.NODE_SIZE_MINIMUM, new KVector(size[0], size[1]));
                 nodes.put(n.id(), e);
+                if (outline(n) == Outline.CIRCLE) {
+                    ports.put(n.id(), circlePorts(e));
+                }
             }
             figure.groups().forEach(g -> groupNode(g.id()));
             List<ElkEdge> edges = new ArrayList<>();
+            Set<FigureEdge> main = mainEdges();
             for (FigureEdge fe : figure.edges()) {
-                ElkEdge e = ElkGraphUtil.createSimpleEdge(nodes.get(fe.from()), nodes.get(fe.to()));
+                ElkConnectableShape from = ports.containsKey(fe.from()) ? ports.get(fe.from())[1] : nodes.get(fe.from());
+                ElkConnectableShape to = ports.containsKey(fe.to()) ? ports.get(fe.to())[0] : nodes.get(fe.to());
+                ElkEdge e = ElkGraphUtil.createSimpleEdge(from, to);
                 ElkGraphUtil.updateContainment(e);
+                if (main.contains(fe)) {
+                    e.setProperty(LayeredOptions.PRIORITY_STRAIGHTNESS, 10);
+                }
                 if (options.edgeShapes() && fe.shape() != null) {
                     shapeLabels.add(label(e, shapeText(fe.shape()), SMALL_FONT_SIZE, EdgeLabelPlacement.CENTER));
                 }
-                if (options.edgeLabels() && fe.label() != null && !fe.label().isEmpty()) {
-                    label(e, oneLine(fe.label()), FONT_SIZE, EdgeLabelPlacement.HEAD);
+                String text = fe.label() == null ? "" : oneLine(fe.label());
+                if (options.edgeLabels() && !text.isBlank()) {
+                    label(e, text, FONT_SIZE, EdgeLabelPlacement.HEAD);
                 }
                 edges.add(e);
             }
             new RecursiveGraphLayoutEngine().layout(root, new BasicProgressMonitor());
             return extract(edges);
+        }
+
+        /**
+         * For each node with several inputs, the one arrow to draw straight: the one from the source
+         * with the fewest outgoing arrows, the first in figure order on ties. That keeps the data path
+         * straight and sends residual arrows (whose source also feeds the sublayer) around the side,
+         * as the paper draws them.
+         */
+        private Set<FigureEdge> mainEdges() {
+            Map<String, Integer> outDegree = new HashMap<>();
+            figure.edges().forEach(e -> outDegree.merge(e.from(), 1, Integer::sum));
+            Map<String, FigureEdge> best = new HashMap<>();
+            Map<String, Integer> inDegree = new HashMap<>();
+            for (FigureEdge e : figure.edges()) {
+                inDegree.merge(e.to(), 1, Integer::sum);
+                FigureEdge b = best.get(e.to());
+                if (b == null || outDegree.get(e.from()) < outDegree.get(b.from())) {
+                    best.put(e.to(), e);
+                }
+            }
+            // By identity: two arrows between the same nodes are equal records but different arrows.
+            Set<FigureEdge> out = Collections.newSetFromMap(new IdentityHashMap<>());
+            best.forEach((to, e) -> {
+                if (inDegree.get(to) > 1) {
+                    out.add(e);
+                }
+            });
+            return out;
         }
 
         private void configure(ElkNode g) {
@@ -227,9 +285,48 @@ public final class FigureLayout {
             g.setProperty(LayeredOptions.SPACING_EDGE_EDGE_BETWEEN_LAYERS, 12.0);
             g.setProperty(LayeredOptions.SPACING_EDGE_LABEL, 4.0);
             g.setProperty(LayeredOptions.SPACING_LABEL_LABEL, 6.0);
+            g.setProperty(LayeredOptions.SPACING_PORT_PORT, 22.0);
             g.setProperty(LayeredOptions.SPACING_COMPONENT_COMPONENT, 40.0);
             g.setProperty(LayeredOptions.NODE_PLACEMENT_STRATEGY, NodePlacementStrategy.NETWORK_SIMPLEX);
-            g.setProperty(LayeredOptions.CONSIDER_MODEL_ORDER_STRATEGY, OrderingStrategy.NODES_AND_EDGES);
+            if (modelOrder) {
+                // Siblings keep the order the model runs them in where crossings allow (embedding
+                // before positional encoding, Q before K before V), as the paper draws them.
+                g.setProperty(LayeredOptions.CONSIDER_MODEL_ORDER_STRATEGY, OrderingStrategy.NODES_AND_EDGES);
+            }
+        }
+
+        /**
+         * Ports in the middle of a circle's input and output sides, so arrows meet the circle at one
+         * point each, as at the paper's ⊕.
+         */
+        private ElkPort[] circlePorts(ElkNode e) {
+            e.setProperty(CoreOptions.PORT_CONSTRAINTS, PortConstraints.FIXED_POS);
+            double w = e.getWidth();
+            double h = e.getHeight();
+            ElkPort in = ElkGraphUtil.createPort(e);
+            ElkPort out = ElkGraphUtil.createPort(e);
+            in.setDimensions(0, 0);
+            out.setDimensions(0, 0);
+            switch (options.direction()) {
+                case UP -> {
+                    place(in, PortSide.SOUTH, w / 2, h);
+                    place(out, PortSide.NORTH, w / 2, 0);
+                }
+                case DOWN -> {
+                    place(in, PortSide.NORTH, w / 2, 0);
+                    place(out, PortSide.SOUTH, w / 2, h);
+                }
+                case RIGHT -> {
+                    place(in, PortSide.WEST, 0, h / 2);
+                    place(out, PortSide.EAST, w, h / 2);
+                }
+            }
+            return new ElkPort[] {in, out};
+        }
+
+        private static void place(ElkPort p, PortSide side, double x, double y) {
+            p.setProperty(CoreOptions.PORT_SIDE, side);
+            p.setLocation(x, y);
         }
 
         /** The compound node of group {@code id} (the root for null), made on first use. */
@@ -246,18 +343,28 @@ public final class FigureLayout {
             e.setIdentifier("g" + groups.size());
             configure(e);
             FigureGroup g = tree.group(id);
+            // The "N×" marker goes in a margin inside the compound node but outside the drawn frame,
+            // on a side arrows do not cross: left when data flows vertically, below when it flows right.
             double margin = 0;
             if (g.repeat() > 1) {
-                margin = TextMetrics.width(g.repeat() + "×", REPEAT_FONT_SIZE) + 12;
+                margin = horizontal()
+                        ? REPEAT_FONT_SIZE + 10
+                        : Math.ceil(TextMetrics.width(g.repeat() + "×", REPEAT_FONT_SIZE)) + 12;
             }
             markerMargin.put(id, margin);
-            e.setProperty(CoreOptions.PADDING, new ElkPadding(FRAME_TITLE, FRAME_PAD, FRAME_PAD, FRAME_PAD + margin));
-            double titleWidth = TextMetrics.width(titleOf(g), FONT_SIZE) * TextMetrics.BOLD;
+            double left = horizontal() ? 0 : margin;
+            double below = horizontal() ? margin : 0;
+            e.setProperty(CoreOptions.PADDING, new ElkPadding(FRAME_TITLE, FRAME_PAD, FRAME_PAD + below, FRAME_PAD + left));
+            double titleWidth = Math.ceil(TextMetrics.width(titleOf(g), FONT_SIZE) * TextMetrics.BOLD);
             e.setProperty(CoreOptions.NODE_SIZE_CONSTRAINTS, EnumSet.of(SizeConstraint.MINIMUM_SIZE));
             e.setProperty(CoreOptions.NODE_SIZE_MINIMUM,
-                    new KVector(Math.max(titleWidth + 20, 60) + margin, FRAME_TITLE + FRAME_PAD + 10));
+                    new KVector(Math.max(titleWidth + 20, 60) + left, FRAME_TITLE + FRAME_PAD + 10 + below));
             groups.put(id, e);
             return e;
+        }
+
+        private boolean horizontal() {
+            return options.direction() == Direction.RIGHT;
         }
 
         private double[] size(FigureNode n) {
@@ -286,8 +393,8 @@ public final class FigureLayout {
             double contentW = root.getWidth();
             double contentH = root.getHeight();
             double titleW = title == null ? 0 : TextMetrics.width(title, TITLE_FONT_SIZE) * TextMetrics.BOLD + 2 * ROOT_PAD;
-            double width = Math.max(contentW, titleW);
-            double dx = (width - contentW) / 2;
+            double width = Math.ceil(Math.max(contentW, titleW));
+            double dx = Math.floor((width - contentW) / 2);
             double dy = title == null ? 0 : TITLE_HEIGHT;
             Text titleText = title == null ? null
                     : new Text(title, width / 2, ROOT_PAD + TITLE_FONT_SIZE * 0.8, TITLE_FONT_SIZE, Anchor.MIDDLE, true);
@@ -301,15 +408,21 @@ public final class FigureLayout {
                     ElkNode e = groups.get(g.id());
                     double[] a = abs(e);
                     double m = markerMargin.get(g.id());
-                    double x = a[0] + dx + m;
+                    double left = horizontal() ? 0 : m;
+                    double below = horizontal() ? m : 0;
+                    double x = a[0] + dx + left;
                     double y = a[1] + dy;
-                    double w = e.getWidth() - m;
-                    double h = e.getHeight();
+                    double w = e.getWidth() - left;
+                    double h = e.getHeight() - below;
                     Text t = new Text(titleOf(g), x + 10, y + 8 + FONT_SIZE * 0.9, FONT_SIZE, Anchor.START, true);
-                    Text r = g.repeat() > 1
-                            ? new Text(g.repeat() + "×", x - 6, y + h / 2 + REPEAT_FONT_SIZE * 0.35,
-                                    REPEAT_FONT_SIZE, Anchor.END, false)
-                            : null;
+                    Text r = null;
+                    if (g.repeat() > 1) {
+                        r = horizontal()
+                                ? new Text(g.repeat() + "×", x + w / 2, y + h + 4 + REPEAT_FONT_SIZE * 0.8,
+                                        REPEAT_FONT_SIZE, Anchor.MIDDLE, false)
+                                : new Text(g.repeat() + "×", x - 6, y + h / 2 + REPEAT_FONT_SIZE * 0.35,
+                                        REPEAT_FONT_SIZE, Anchor.END, false);
+                    }
                     frames.add(new Frame(g, x, y, w, h, depth, tree.parent(g.id()), t, r));
                 }
             });
@@ -366,9 +479,52 @@ public final class FigureLayout {
                         label = new Text(l.getText(), cx, cy + FONT_SIZE * 0.35, FONT_SIZE, Anchor.MIDDLE, true);
                     }
                 }
-                arrows.add(new Arrow(fe, pts, label, shape));
+                arrows.add(new Arrow(fe, straighten(pts), label, shape));
             }
             return new Drawing(figure, width, contentH + dy, titleText, frames, boxes, arrows);
+        }
+
+        /**
+         * Removes the sub-pixel jogs ELK leaves where an edge crosses a group border (a segment that
+         * is vertical or horizontal but for a fraction of a pixel), so orthogonal edges stay straight.
+         * Points move by at most a pixel; an end point only along its box's side.
+         */
+        static List<Point> straighten(List<Point> in) {
+            List<Point> p = new ArrayList<>(in);
+            // Drop interior points that continue a straight run.
+            for (int i = 1; i + 1 < p.size(); ) {
+                Point a = p.get(i - 1);
+                Point b = p.get(i);
+                Point c = p.get(i + 1);
+                boolean vertical = Math.abs(a.x() - b.x()) <= 1 && Math.abs(b.x() - c.x()) <= 1 && Math.abs(a.x() - c.x()) <= 1;
+                boolean horizontal = Math.abs(a.y() - b.y()) <= 1 && Math.abs(b.y() - c.y()) <= 1 && Math.abs(a.y() - c.y()) <= 1;
+                if (vertical || horizontal) {
+                    p.remove(i);
+                } else {
+                    i++;
+                }
+            }
+            for (int i = 0; i + 1 < p.size(); i++) {
+                Point a = p.get(i);
+                Point b = p.get(i + 1);
+                double dx = Math.abs(a.x() - b.x());
+                double dy = Math.abs(a.y() - b.y());
+                boolean last = i + 1 == p.size() - 1;
+                if (dx > 0 && dx <= 1 && dy > dx) {
+                    if (!last || i == 0) {
+                        p.set(i + 1, new Point(a.x(), b.y()));
+                    } else {
+                        p.set(i, new Point(b.x(), a.y()));
+                    }
+                } else if (dy > 0 && dy <= 1 && dx > dy) {
+                    if (!last || i == 0) {
+                        p.set(i + 1, new Point(b.x(), a.y()));
+                    } else {
+                        p.set(i, new Point(a.x(), b.y()));
+                    }
+                }
+            }
+            return p;
         }
 
         private static void addPoint(List<Point> pts, double x, double y) {
@@ -396,6 +552,6 @@ public final class FigureLayout {
     }
 
     private static String oneLine(String s) {
-        return s.replaceAll("\\R", " ");
+        return TextMetrics.clean(s.replaceAll("\\R", " "));
     }
 }

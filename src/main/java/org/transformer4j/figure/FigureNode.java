@@ -15,4 +15,22 @@ package org.transformer4j.figure;
  *              plus {@code diff-added}/{@code diff-removed}/{@code diff-changed} in diff pictures
  */
 public record FigureNode(String id, String kind, String label, String path, int[] shape, String style) {
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FigureNode n && id.equals(n.id) && kind.equals(n.kind) && label.equals(n.label)
+                && java.util.Objects.equals(path, n.path) && java.util.Arrays.equals(shape, n.shape)
+                && java.util.Objects.equals(style, n.style);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(id, kind, label, path, java.util.Arrays.hashCode(shape), style);
+    }
+
+    @Override
+    public String toString() {
+        return "FigureNode[" + id + ", " + kind + ", " + label.replace("\n", " ") + ", " + path + ", "
+                + java.util.Arrays.toString(shape) + ", " + style + "]";
+    }
 }
