@@ -37,6 +37,11 @@ public final class Figures {
         return of(Trace.of(model, forward), level, options);
     }
 
+    /** Only the part of a figure inside one module (e.g. one attention block), ends drawn as small nodes. */
+    public static Figure only(Figure f, String modulePath) {
+        return Subgraph.only(f, modulePath);
+    }
+
     /** Builds the figure of an existing trace. */
     public static Figure of(Trace trace, Figure.Level level, Options options) {
         return switch (level) {
@@ -44,7 +49,7 @@ public final class Figures {
             case BLOCKS -> Repeats.collapse(GraphBuilder.blocks(trace, options.title(), options.expand(), options.collapse(),
                     options.showParameters()), options.expand());
             case OPS -> GraphBuilder.ops(trace, options.title(), options.collapse(), options.showParameters());
-            case NEURONS -> throw new IllegalArgumentException("the neurons level is built by NeuronView from a model");
+            case NEURONS -> NeuronView.build(trace, options.title());
         };
     }
 }
