@@ -82,6 +82,12 @@ public final class FigureCommand implements Callable<Integer> {
     @Option(names = "--no-shapes", description = "Leave tensor shapes off the arrows.")
     boolean noShapes;
 
+    @Option(names = "--no-labels", description = "Leave labels (Q/K/V, weights) off the arrows.")
+    boolean noLabels;
+
+    @Option(names = "--scale", defaultValue = "2", paramLabel = "X", description = "PNG pixels per unit (default: ${DEFAULT-VALUE}).")
+    double scale;
+
     @Spec
     CommandSpec spec;
 
@@ -109,9 +115,12 @@ public final class FigureCommand implements Callable<Integer> {
             case "dot" -> DotWriter.write(figure).getBytes(StandardCharsets.UTF_8);
             case "graphml" -> GraphMlWriter.write(figure).getBytes(StandardCharsets.UTF_8);
             default -> {
+                if (!(scale > 0 && scale <= 8)) {
+                    throw new IllegalArgumentException("--scale must be in (0, 8], got " + scale);
+                }
                 Drawing d = FigureLayout.layout(figure, FigureLayout.Options.defaults().withDirection(dir)
-                        .withEdgeShapes(!noShapes && lvl != Figure.Level.PAPER));
-                yield fmt.equals("svg") ? SvgWriter.write(d).getBytes(StandardCharsets.UTF_8) : PngWriter.write(d, 2.0);
+                        .withEdgeShapes(!noShapes && lvl != Figure.Level.PAPER).withEdgeLabels(!noLabels));
+                yield fmt.equals("svg") ? SvgWriter.write(d).getBytes(StandardCharsets.UTF_8) : PngWriter.write(d, scale);
             }
         };
         writeAtomically(output, bytes);

@@ -81,6 +81,7 @@ public final class ConfigJson {
         }
         // The final norm follows a changed placement unless it is given too.
         boolean finalNormDefault = base != null && json.containsKey("norm_placement") && !json.containsKey("final_norm");
+        java.util.Set<String> given = new java.util.HashSet<>(json.keySet());
         Object[] values = new Object[FIELDS.length];
         Class<?>[] types = new Class<?>[FIELDS.length];
         for (int i = 0; i < FIELDS.length; i++) {
@@ -91,6 +92,8 @@ public final class ConfigJson {
                 values[i] = convert(k, json.remove(k), f.getType());
             } else if (finalNormDefault && f.getName().equals("finalNorm")) {
                 values[i] = null;
+            } else if (base != null && follows(f.getName(), given, base)) {
+                values[i] = 0; // kv_heads / source_vocab_size that equalled the base's heads / vocab follow the new one
             } else if (base != null) {
                 values[i] = get(base, f);
             } else if (f.getType() == Boolean.class) {
@@ -113,6 +116,16 @@ public final class ConfigJson {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Whether a field that defaults to another (0 = "same as") should follow that field's new value. */
+    private static boolean follows(String field, java.util.Set<String> json, TransformerConfig base) {
+        return switch (field) {
+            case "kvHeads" -> json.contains("heads") && !json.contains("kv_heads") && base.kvHeads() == base.heads();
+            case "sourceVocabSize" -> json.contains("vocab_size") && !json.contains("source_vocab_size")
+                    && base.sourceVocabSize() == base.vocabSize();
+            default -> false;
+        };
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -102,5 +102,8 @@ class TransformerConfigTest {
         assertEquals(NormPlacement.PRE, c.normPlacement());
         assertTrue(c.finalNorm(), "final norm follows the placement unless given");
         assertEquals(TransformerConfig.tinyPaper().heads(), c.heads());
+        TransformerConfig h = ConfigJson.parse("{\"preset\": \"tiny-gpt\", \"heads\": 2, \"vocab_size\": 6}");
+        assertEquals(2, h.kvHeads(), "kv_heads follows heads unless given");
+        assertEquals(6, h.sourceVocabSize());
     }
 }
