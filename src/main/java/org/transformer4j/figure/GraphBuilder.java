@@ -130,7 +130,7 @@ final class GraphBuilder {
         figure.add(new FigureNode(out, "output", "output", "", trace.result().shape(), "io"));
         String last = source.get(trace.result());
         figure.connect(new FigureEdge(last, out, trace.result().shape(), null));
-        addGroups();
+        PathGroups.add(figure, trace, members);
         return figure;
     }
 
@@ -225,7 +225,7 @@ final class GraphBuilder {
             figure.add(new FigureNode(id, "parameter", param.substring(param.lastIndexOf('.') + 1), path, v.shape(),
                     "parameter"));
             String owner = collapsedAncestor(path);
-            member(owner != null ? parentOf(owner) : path, id);
+            member(owner != null ? PathGroups.parentOf(owner) : path, id);
             source.put(v, id);
             return id;
         }
@@ -238,39 +238,9 @@ final class GraphBuilder {
         return id;
     }
 
-    private static String parentOf(String path) {
-        return path.contains(".") ? path.substring(0, path.lastIndexOf('.')) : "";
-    }
 
     private void member(String path, String id) {
         members.computeIfAbsent(path, k -> new LinkedHashSet<>()).add(id);
-    }
-
-    /** One group per open module that holds something, nested by path; innermost first. */
-    private void addGroups() {
-        Set<String> paths = new LinkedHashSet<>();
-        for (String p : members.keySet()) {
-            for (String q = p; !q.isEmpty(); q = parentOf(q)) {
-                paths.add(q);
-            }
-        }
-        List<String> ordered = new ArrayList<>(paths);
-        ordered.sort((a, b) -> Integer.compare(b.split("\\.").length, a.split("\\.").length));
-        for (String p : ordered) {
-            List<String> children = new ArrayList<>(members.getOrDefault(p, Set.of()));
-            for (String q : ordered) {
-                if (!q.equals(p) && parentOf(q).equals(p) && figure.hasGroup("group:" + q)) {
-                    children.add("group:" + q);
-                }
-            }
-            if (children.isEmpty()) {
-                continue;
-            }
-            Module m = trace.module(p);
-            String cls = m == null ? "" : m.getClass().getSimpleName();
-            String local = p.substring(p.lastIndexOf('.') + 1);
-            figure.group(new FigureGroup("group:" + p, cls.isEmpty() ? local : cls + " " + local, p, 1, children));
-        }
     }
 
     static String pretty(String op) {

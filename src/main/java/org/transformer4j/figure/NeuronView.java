@@ -120,7 +120,7 @@ final class NeuronView {
                 elementwise(op);
             }
         }
-        addGroups();
+        PathGroups.add(figure, trace, members);
         return figure;
     }
 
@@ -501,32 +501,5 @@ final class NeuronView {
         return flat;
     }
 
-    /** One group per module path holding drawn nodes (and its ancestors), nested by path. */
-    private void addGroups() {
-        Set<String> paths = new LinkedHashSet<>();
-        for (String p : members.keySet()) {
-            for (String q = p; !q.isEmpty(); q = parentOf(q)) {
-                paths.add(q);
-            }
-        }
-        List<String> ordered = new ArrayList<>(paths);
-        ordered.sort((a, b) -> Integer.compare(b.split("\\.").length, a.split("\\.").length));
-        for (String p : ordered) {
-            List<String> children = new ArrayList<>(members.getOrDefault(p, Set.of()));
-            for (String q : ordered) {
-                if (parentOf(q).equals(p) && !q.equals(p) && figure.hasGroup("group:" + q)) {
-                    children.add("group:" + q);
-                }
-            }
-            Module m = trace.module(p);
-            String local = p.substring(p.lastIndexOf('.') + 1);
-            String label = m == null ? local : m.getClass().getSimpleName() + " " + local;
-            figure.group(new FigureGroup("group:" + p, label, p, 1, children));
-        }
-    }
-
-    private static String parentOf(String path) {
-        return path.contains(".") ? path.substring(0, path.lastIndexOf('.')) : "";
-    }
 
 }
