@@ -76,8 +76,8 @@ public final class FigureCommand implements Callable<Integer> {
     @Option(names = "--only", paramLabel = "PATH", description = "Draw only this module, e.g. decoder.layers.0.self_attn.")
     String only;
 
-    @Option(names = "--params", description = "Draw parameters as inputs (ops level).")
-    boolean params;
+    @Option(names = "--hide-params", description = "Leave the parameters out (the ops level draws them as inputs).")
+    boolean hideParams;
 
     @Option(names = "--no-shapes", description = "Leave tensor shapes off the arrows.")
     boolean noShapes;
@@ -99,7 +99,7 @@ public final class FigureCommand implements Callable<Integer> {
         if (!List.of("svg", "png", "dot", "json", "graphml").contains(fmt)) {
             throw new IllegalArgumentException("--format: unknown format '" + fmt + "'; use svg, png, dot, json or graphml");
         }
-        Figures.Options opts = new Figures.Options(new LinkedHashSet<>(expand), new LinkedHashSet<>(collapse), params, "");
+        Figures.Options opts = new Figures.Options(new LinkedHashSet<>(expand), new LinkedHashSet<>(collapse), !hideParams, "");
         ModelSource.Loaded main = ModelSource.load(source.preset, source.config, source.model);
         Figure figure = trace(main, lvl, opts.withTitle(main.name()));
         if (only != null) {

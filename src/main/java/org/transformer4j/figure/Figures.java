@@ -21,11 +21,11 @@ public final class Figures {
      *
      * @param expand         module paths drawn open although the level would close them
      * @param collapse       module paths drawn as one box although the level would open them
-     * @param showParameters draw parameters as inputs (ops level; hidden elsewhere unless asked for)
+     * @param showParameters draw parameters as inputs at the ops level (the other levels never do)
      * @param title          the figure's title
      */
     public record Options(Set<String> expand, Set<String> collapse, boolean showParameters, String title) {
-        public static final Options DEFAULT = new Options(Set.of(), Set.of(), false, "");
+        public static final Options DEFAULT = new Options(Set.of(), Set.of(), true, "");
 
         public Options withTitle(String t) {
             return new Options(expand, collapse, showParameters, t);
@@ -47,7 +47,7 @@ public final class Figures {
         return switch (level) {
             case PAPER -> PaperView.build(trace, options.title());
             case BLOCKS -> Repeats.collapse(GraphBuilder.blocks(trace, options.title(), options.expand(), options.collapse(),
-                    options.showParameters()), options.expand());
+                    false), options.expand());
             case OPS -> GraphBuilder.ops(trace, options.title(), options.collapse(), options.showParameters());
             case NEURONS -> NeuronView.build(trace, options.title());
         };

@@ -143,7 +143,7 @@ class TracedStructureTest {
             nodes.forEach(n -> assertFalse(prev.getOrDefault(n.id(), List.of()).isEmpty(), n.id() + " has no input"));
         }
         assertEquals(a.nodes().stream().map(FigureNode::id).toList(), b.nodes().stream().map(FigureNode::id).toList());
-        assertTrue(a.nodes().stream().filter(n -> n.path().equals("encoder.layers.0.self_attn"))
+        assertTrue(a.nodes().stream().filter(n -> n.path().equals("encoder.layers.0.self_attn") && !n.kind().equals("parameter"))
                 .allMatch(n -> n.id().matches("encoder\\.layers\\.0\\.self_attn#\\d+")), "ids are module path # op index");
     }
 
@@ -157,6 +157,31 @@ class TracedStructureTest {
         assertEquals("diff-added", d.node("b/encoder.norm").style());
         assertEquals("diff-added", d.node("b/encoder.layers.0#0").style());
         assertTrue(FigureDiff.differences(FigureDiff.sideBySide(post, "a", post, "b")) == 0, "a figure equals itself");
+    }
+
+    @Test
+    void exportsOfATracedFigureRoundTripAndParametersAreInputsAtTheOpsLevel() {
+        Figure f = figure(paper(NormPlacement.PRE), Figure.Level.OPS);
+        assertEquals(DotWriter.write(f), DotWriter.write(DotReader.read(DotWriter.write(f))));
+        assertEquals(GraphMlWriter.write(f), GraphMlWriter.write(GraphMlReader.read(GraphMlWriter.write(f))));
+        assertEquals(FigureJson.write(f), FigureJson.write(FigureJson.read(FigureJson.write(f))));
+        assertTrue(f.nodes().stream().anyMatch(n -> n.id().equals("param:encoder.layers.0.self_attn.in_proj_weight")));
+        Module m = Models.build(paper(NormPlacement.PRE), new Rng(1));
+        Figure hidden = Figures.of(m, ExampleInputs.forward(m), Figure.Level.OPS,
+                new Figures.Options(Set.of(), Set.of(), false, ""));
+        assertTrue(hidden.nodes().stream().noneMatch(n -> n.kind().equals("parameter")));
+    }
+
+    @Test
+    void blocksCollapseRepeatsUnlessExpanded() {
+        Module m = Models.build(paper(NormPlacement.POST), new Rng(1));
+        Figure collapsed = Figures.of(m, ExampleInputs.forward(m), Figure.Level.BLOCKS, Figures.Options.DEFAULT);
+        Figure open = Figures.of(m, ExampleInputs.forward(m), Figure.Level.BLOCKS,
+                new Figures.Options(Set.of("encoder.layers"), Set.of("decoder.layers.1"), false, ""));
+        assertTrue(collapsed.groups().stream().anyMatch(g -> g.path().equals("encoder.layers.0") && g.repeat() == 3));
+        assertTrue(open.nodes().stream().anyMatch(n -> n.path().startsWith("encoder.layers.2")), "expanded: every layer drawn");
+        assertTrue(open.node("decoder.layers.1") != null, "--collapse draws the module as one box");
+        assertConnected(open);
     }
 
     /** Every node is reachable from a source (no incoming arrows) and reaches a sink that is an output. */
