@@ -1,5 +1,6 @@
 package org.transformer4j.nn;
 
+import org.transformer4j.tensor.Indexing;
 import org.transformer4j.tensor.Tensor;
 
 /**
@@ -32,6 +33,37 @@ public final class AttentionCache {
     /** The fast weight matrix of linear attention, (batch, heads, dv, dk), for inspection. */
     public Tensor fastWeights() {
         return fastWeights;
+    }
+
+    /**
+     * Keeps the given batch rows, in the given order (rows may repeat): row i of the new cache is row
+     * rows[i] of the old one. Beam search calls this when hypotheses are reordered or expanded.
+     */
+    public void reorder(int[] rows) {
+        if (rows.length == 0) {
+            throw new IllegalArgumentException("reorder needs at least one row, got none");
+        }
+        keys = gatherRows(keys, rows);
+        values = gatherRows(values, rows);
+        fastWeights = gatherRows(fastWeights, rows);
+        normalizer = gatherRows(normalizer, rows);
+    }
+
+    /** Rows of the batch axis (axis 0) picked by index, as a lookup in a (batch, rest) table. */
+    private static Tensor gatherRows(Tensor t, int[] rows) {
+        if (t == null) {
+            return null;
+        }
+        int[] shape = t.shape();
+        int batch = shape[0];
+        for (int r : rows) {
+            if (r < 0 || r >= batch) {
+                throw new IllegalArgumentException("reorder: row " + r + " is outside the cached batch of " + batch);
+            }
+        }
+        Tensor table = t.contiguous().reshape(batch, t.size() / batch);          // (B, rest)
+        shape[0] = rows.length;
+        return Indexing.embedding(table, rows, rows.length).reshape(shape);      // (rows, ...)
     }
 
     /** Forgets everything (a new sequence). */

@@ -1,0 +1,180 @@
+package org.transformer4j.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.transformer4j.data.Batcher;
+import org.transformer4j.data.DataCache;
+import org.transformer4j.data.DingCorpus;
+import org.transformer4j.data.NumberWords;
+import org.transformer4j.data.Splits;
+import org.transformer4j.data.TextPair;
+import org.transformer4j.data.TokenPair;
+import org.transformer4j.model.ConfigJson;
+import org.transformer4j.model.EncoderDecoder;
+import org.transformer4j.model.TransformerConfig;
+import org.transformer4j.tensor.Rng;
+import org.transformer4j.tokenizer.BpeTokenizer;
+import org.transformer4j.tokenizer.Tokenizer;
+
+/**
+ * A translation run end to end: data (the built-in number words or the Ding dictionary), a BPE
+ * tokenizer trained on it, the model, the {@link Trainer}, and the test-set evaluation. The run folder
+ * holds config.json, tokenizer.json, checkpoints, metrics.jsonl, the loss curve and test.json.
+ */
+public final class TranslationRun {
+
+    /**
+     * What to train.
+     *
+     * @param data        "numbers" (built in) or "ding" (the TU Chemnitz dictionary)
+     * @param config      the model's config (its vocabulary size is set from the tokenizer)
+     * @param out         the run folder
+     * @param resume      continue from the folder's latest checkpoint
+     * @param minutes     wall-clock budget for training (0 = none)
+     * @param maxSteps    optimizer steps at most
+     * @param peakLr      the learning rate after warmup
+     * @param warmup      warmup steps
+     * @param seed        seed of data splits, initialisation, dropout and batch order
+     */
+    public record Options(String data, TransformerConfig config, Path out, boolean resume, double minutes, long maxSteps,
+                          double peakLr, int warmup, long seed) {
+        public Options {
+            if (!data.equals("numbers") && !data.equals("ding")) {
+                throw new IllegalArgumentException("--data: unknown data set '" + data + "'; use numbers or ding");
+            }
+            if (config.architecture() != TransformerConfig.Architecture.ENCODER_DECODER) {
+                throw new IllegalArgumentException("translation needs an encoder_decoder config, got " + config.architecture());
+            }
+        }
+    }
+
+    /** What the run measured on the held-out test set. */
+    public record Summary(Trainer.Result training, double exactMatch, double bleu, int testSize, List<String[]> samples,
+                          EncoderDecoder model, Tokenizer tokenizer) {
+    }
+
+    private TranslationRun() {
+    }
+
+    /** Trains and evaluates; progress goes to out (a bar when terminal). */
+    public static Summary run(Options o, PrintStream out, boolean terminal) throws IOException {
+        Files.createDirectories(o.out());
+        Path configFile = o.out().resolve("config.json");
+        Path tokenizerFile = o.out().resolve("tokenizer.json");
+        if (o.resume() && !Files.isRegularFile(configFile)) {
+            throw new IllegalArgumentException("--resume: " + o.out() + " is not a run folder (no config.json)");
+        }
+        if (!o.resume() && Checkpoint.latest(o.out()).isPresent()) {
+            throw new IllegalArgumentException(o.out() + " already holds a run; use --resume or another --out");
+        }
+        Splits splits = load(o, out::println);
+        Tokenizer tokenizer;
+        if (o.resume()) {
+            tokenizer = Tokenizer.load(tokenizerFile);
+        } else {
+            List<String> texts = new ArrayList<>();
+            for (TextPair p : splits.train()) {
+                texts.add(p.source());
+                texts.add(p.target());
+            }
+            tokenizer = BpeTokenizer.train(texts, bpeVocabulary(o.data()));
+            tokenizer.save(tokenizerFile);
+        }
+        List<TokenPair> train = TokenPair.encode(splits.train(), tokenizer, tokenizer);
+        int longest = 0;
+        for (TokenPair p : train) {
+            longest = Math.max(longest, Math.max(p.source().length, p.target().length + 1));
+        }
+        TransformerConfig config = o.resume() ? ConfigJson.read(configFile)
+                : o.config().withVocabSize(tokenizer.vocabSize()).withMaxPositions(Math.max(o.config().maxPositions(), longest + 8));
+        if (!o.resume()) {
+            Files.writeString(configFile, ConfigJson.write(config), StandardCharsets.UTF_8);
+        }
+        Rng modelRng = new Rng(o.seed());
+        EncoderDecoder model = new EncoderDecoder(config, modelRng);
+        AdamW optimizer = AdamW.of(model.namedParameters(), AdamSettings.paper().withWeightDecay(0.01));
+        long horizon = o.maxSteps() < Long.MAX_VALUE / 2 ? o.maxSteps() : estimatedSteps(o.minutes());
+        LearningRateSchedule schedule = Schedules.warmupCosine(o.peakLr(), o.warmup(), Math.max(o.warmup() + 1, horizon),
+                o.peakLr() / 20);
+        Batcher batcher = new Batcher(train, Batcher.Options.of(3000), o.seed(), tokenizer.pad(), tokenizer.bos(), tokenizer.eos());
+        List<TextPair> dev = splits.dev().subList(0, Math.min(200, splits.dev().size()));
+        TranslationTask task = new TranslationTask(model, tokenizer, dev, 0.1f, longest + 8);
+        Trainer.Settings settings = new Trainer.Settings(o.maxSteps(), o.minutes() * 60, 1, 1.0, 200, 0, 500);
+        Map<String, Rng> rngs = new LinkedHashMap<>();
+        rngs.put("model", modelRng);
+        Trainer.Result result;
+        try (MetricsLog log = new MetricsLog(o.out(), out, terminal)) {
+            log.note(String.format("data %s: %,d training pairs, %,d dev, %,d test; BPE vocabulary %d; model %s",
+                    o.data(), splits.train().size(), splits.dev().size(), splits.test().size(), tokenizer.vocabSize(),
+                    parameters(model.parameterCount())));
+            result = new Trainer(model, optimizer, schedule, batcher, task, settings, o.out(), rngs, log)
+                    .run(o.resume(), ConfigJson.write(config));
+        }
+        return evaluate(result, model, tokenizer, task, splits.test(), o.out());
+    }
+
+    private static Summary evaluate(Trainer.Result result, EncoderDecoder model, Tokenizer tokenizer, TranslationTask task,
+                                    List<TextPair> test, Path out) throws IOException {
+        List<String> hyps = task.translate(test.stream().map(TextPair::source).toList());
+        List<String> refs = test.stream().map(TextPair::target).toList();
+        int ok = 0;
+        List<String[]> samples = new ArrayList<>();
+        StringBuilder json = new StringBuilder("[\n");
+        for (int i = 0; i < test.size(); i++) {
+            ok += hyps.get(i).equals(refs.get(i)) ? 1 : 0;
+            if (samples.size() < 10) {
+                samples.add(new String[] {test.get(i).source(), hyps.get(i), refs.get(i)});
+            }
+            json.append(i == 0 ? "" : ",\n").append("{\"source\": ").append(quote(test.get(i).source()))
+                    .append(", \"output\": ").append(quote(hyps.get(i))).append(", \"reference\": ").append(quote(refs.get(i)))
+                    .append('}');
+        }
+        Files.writeString(out.resolve("test.json"), json.append("\n]\n").toString(), StandardCharsets.UTF_8);
+        double bleu = Bleu.corpus(hyps, refs).score();
+        return new Summary(result, test.isEmpty() ? 0 : (double) ok / test.size(), bleu, test.size(), samples, model, tokenizer);
+    }
+
+    private static Splits load(Options o, Consumer<String> say) throws IOException {
+        if (o.data().equals("numbers")) {
+            return NumberWords.splits(o.seed(), 40_000, 500, 1_000);
+        }
+        Path file = DataCache.standard(say).fetchDing();
+        DingCorpus corpus = DingCorpus.load(file, DingCorpus.Options.defaults());
+        say.accept("Ding dictionary: " + corpus.report().summary());
+        return corpus.split(o.seed(), 0.01, 0.01);
+    }
+
+    private static int bpeVocabulary(String data) {
+        return data.equals("numbers") ? 400 : 16_000;
+    }
+
+    /** About 0.3 s a step for the demo model on 2 cores: the cosine horizon for a time budget. */
+    private static long estimatedSteps(double minutes) {
+        return Math.max(400, (long) (minutes * 60 / 0.3));
+    }
+
+    private static String parameters(long n) {
+        return n >= 1_000_000 ? String.format("%.1fM parameters", n / 1e6) : String.format("%.0fk parameters", n / 1e3);
+    }
+
+    private static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                default -> sb.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return sb.append('"').toString();
+    }
+}
