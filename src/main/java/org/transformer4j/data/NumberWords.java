@@ -170,6 +170,40 @@ public final class NumberWords {
                 all.subList(train + dev, (int) total));
     }
 
+    /**
+     * Like {@link #splits(long, int, int, int, int)}, but numbers are drawn so that every length in digits
+     * is equally likely (pick a length, then a number of that length, skipping numbers already drawn): a
+     * uniform draw from [0, 999 999] is 90% six-digit numbers, and a model trained on it never sees
+     * "zweiundvierzig" alone. Small lengths run out of numbers (there are ten one-digit numbers) and then
+     * simply stop being drawn.
+     */
+    public static Splits splitsByLength(long seed, int train, int dev, int test, int max) {
+        if (max < 0 || max > LIMIT) {
+            throw new IllegalArgumentException("max must be in [0, " + LIMIT + "], got " + max);
+        }
+        if (train < 0 || dev < 0 || test < 0) {
+            throw new IllegalArgumentException("split sizes must be non-negative, got train " + train + ", dev "
+                    + dev + ", test " + test);
+        }
+        long total = (long) train + dev + test;
+        if (total > (max + 1L) / 2) {
+            throw new IllegalArgumentException("train " + train + " + dev " + dev + " + test " + test + " = " + total
+                    + " is more than half of [0, " + max + "]; draw by length needs room to skip repeats");
+        }
+        int digits = Integer.toString(max).length();
+        Rng rng = new Rng(seed);
+        java.util.LinkedHashSet<Integer> drawn = new java.util.LinkedHashSet<>();
+        while (drawn.size() < total) {
+            int d = 1 + rng.nextInt(digits);
+            int lo = d == 1 ? 0 : (int) Math.pow(10, d - 1);
+            int hi = (int) Math.min(max, (long) Math.pow(10, d) - 1);
+            drawn.add(lo + rng.nextInt(hi - lo + 1));
+        }
+        List<TextPair> all = new ArrayList<>((int) total);
+        drawn.forEach(n -> all.add(pair(n)));
+        return new Splits(all.subList(0, train), all.subList(train, train + dev), all.subList(train + dev, (int) total));
+    }
+
     private static void check(int n) {
         if (n < 0 || n > LIMIT) {
             throw new IllegalArgumentException("number must be in [0, " + LIMIT + "], got " + n);

@@ -144,7 +144,7 @@ public final class TranslationRun {
 
     private static Splits load(Options o, Consumer<String> say) throws IOException {
         if (o.data().equals("numbers")) {
-            return NumberWords.splits(o.seed(), 40_000, 500, 1_000);
+            return NumberWords.splitsByLength(o.seed(), 40_000, 500, 1_000, NumberWords.DEFAULT_MAX);
         }
         Path file = DataCache.standard(say).fetchDing();
         DingCorpus corpus = DingCorpus.load(file, DingCorpus.Options.defaults());

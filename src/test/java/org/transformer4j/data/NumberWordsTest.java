@@ -110,4 +110,22 @@ class NumberWordsTest {
         assertThrows(IllegalArgumentException.class, () -> NumberWords.splits(1, -1, 1, 1));
         assertEquals(3, NumberWords.splits(1, 1, 1, 1, NumberWords.LIMIT).size());
     }
+
+    @org.junit.jupiter.api.Test
+    void drawingByLengthGivesShortNumbersTheirShareAndKeepsSplitsDisjoint() {
+        Splits s = NumberWords.splitsByLength(3, 6000, 500, 500, NumberWords.DEFAULT_MAX);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int short3 = 0;
+        for (java.util.List<TextPair> part : java.util.List.of(s.train(), s.dev(), s.test())) {
+            for (TextPair p : part) {
+                org.junit.jupiter.api.Assertions.assertTrue(seen.add(p.source()), "drawn twice: " + p.source());
+                short3 += p.target().contains("thousand") ? 0 : 1;
+            }
+        }
+        // Lengths 1..3 get half of the draws until their 1000 numbers run out: nearly all of them are drawn,
+        // where a uniform draw of 7000 from [0, 999 999] would hold about 7.
+        org.junit.jupiter.api.Assertions.assertTrue(short3 > 800, "numbers below 1000: " + short3);
+        org.junit.jupiter.api.Assertions.assertEquals(s.train(), NumberWords.splitsByLength(3, 6000, 500, 500,
+                NumberWords.DEFAULT_MAX).train());
+    }
 }
