@@ -66,15 +66,15 @@ public final class TranslationRun {
 
     /** Trains and evaluates; progress goes to out (a bar when terminal). */
     public static Summary run(Options o, PrintStream out, boolean terminal) throws IOException {
-        Files.createDirectories(o.out());
         Path configFile = o.out().resolve("config.json");
         Path tokenizerFile = o.out().resolve("tokenizer.json");
         if (o.resume() && !Files.isRegularFile(configFile)) {
             throw new IllegalArgumentException("--resume: " + o.out() + " is not a run folder (no config.json)");
         }
-        if (!o.resume() && Checkpoint.latest(o.out()).isPresent()) {
+        if (!o.resume() && Files.isDirectory(o.out()) && Checkpoint.latest(o.out()).isPresent()) {
             throw new IllegalArgumentException(o.out() + " already holds a run; use --resume or another --out");
         }
+        Files.createDirectories(o.out());
         Splits splits = load(o, out::println);
         Tokenizer tokenizer;
         if (o.resume()) {

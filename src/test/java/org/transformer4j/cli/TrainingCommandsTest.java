@@ -1,0 +1,61 @@
+package org.transformer4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code t4j demo}, {@code train} and {@code translate} end to end on a few seconds of training. */
+class TrainingCommandsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void demoWritesTheRunFolderAndReportsExactMatchAndBleu() throws Exception {
+        Path run = dir.resolve("demo");
+        WeightsCommandTest.Run r = WeightsCommandTest.run("demo", "--minutes", "0.1", "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("exact match: ") && r.out().contains("% of 1000 held-out numbers"), r.out());
+        assertTrue(r.out().contains("BLEU: "), r.out());
+        for (String f : List.of("config.json", "tokenizer.json", "latest", "metrics.jsonl", "loss.svg", "loss.png", "figure.png",
+                "test.json")) {
+            assertTrue(Files.exists(run.resolve(f)), f);
+        }
+        WeightsCommandTest.Run t = WeightsCommandTest.run("translate", "--model", run.toString(), "zweiundvierzig");
+        assertEquals(0, t.code(), t.err());
+        assertFalse(t.out().isBlank(), "a translation, right or wrong after seconds of training");
+    }
+
+    @Test
+    void trainResumesAndRefusesToOverwrite() {
+        Path run = dir.resolve("run");
+        String[] base = {"train", "--out", run.toString(), "--steps", "3"};
+        assertEquals(0, WeightsCommandTest.run(base).code());
+        WeightsCommandTest.Run again = WeightsCommandTest.run(base);
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("already holds a run"), again.err());
+        WeightsCommandTest.Run resumed = WeightsCommandTest.run("train", "--out", run.toString(), "--steps", "5", "--resume");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resumed from step 3"), resumed.out());
+    }
+
+    @Test
+    void badInputIsOneLineWithExitCode2() {
+        for (String[] args : List.of(
+                new String[] {"train", "--out", dir.resolve("x").toString(), "--resume"},
+                new String[] {"train", "--out", dir.resolve("y").toString(), "--data", "klingon"},
+                new String[] {"train", "--out", dir.resolve("z").toString(), "--preset", "tiny-gpt"},
+                new String[] {"translate", "--model", dir.resolve("none").toString(), "eins"},
+                new String[] {"demo", "--minutes", "-1"})) {
+            WeightsCommandTest.Run r = WeightsCommandTest.run(args);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("t4j: ") && r.err().strip().lines().count() == 1, r.err());
+        }
+        assertFalse(Files.exists(dir.resolve("x")), "a failed --resume creates nothing");
+    }
+}
