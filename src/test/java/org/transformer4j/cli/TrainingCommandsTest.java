@@ -28,7 +28,8 @@ class TrainingCommandsTest {
         }
         WeightsCommandTest.Run t = WeightsCommandTest.run("translate", "--model", run.toString(), "zweiundvierzig");
         assertEquals(0, t.code(), t.err());
-        assertFalse(t.out().isBlank(), "a translation, right or wrong after seconds of training");
+        // After seconds of training the translation may be anything, even empty; it is one line.
+        assertEquals(1, t.out().lines().count(), t.out());
     }
 
     @Test
