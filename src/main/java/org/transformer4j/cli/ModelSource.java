@@ -28,10 +28,16 @@ final class ModelSource {
             return build(config.getFileName().toString(), ConfigJson.read(config));
         }
         Path cfg = modelDir.resolve("config.json");
-        Path weights = modelDir.resolve("model.safetensors");
         requireFile(cfg);
-        requireFile(weights);
         Loaded l = build(modelDir.getFileName().toString(), ConfigJson.read(cfg));
+        Path weights = modelDir.resolve("model.safetensors");
+        java.util.Optional<Path> checkpoint = org.transformer4j.train.Checkpoint.latest(modelDir);
+        if (!Files.isRegularFile(weights) && checkpoint.isPresent()) {
+            // A training run folder: the weights are in its latest checkpoint (tied matrices stored once).
+            org.transformer4j.train.Checkpoint.load(checkpoint.get(), l.model(), null);
+            return l;
+        }
+        requireFile(weights);
         try (SafeTensorsFile f = SafeTensorsFile.open(weights)) {
             java.util.Map<String, org.transformer4j.tensor.Tensor> state = new java.util.LinkedHashMap<>();
             f.entries().forEach(e -> state.put(e.name(), f.load(e.name())));
