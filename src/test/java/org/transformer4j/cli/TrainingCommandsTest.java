@@ -30,6 +30,9 @@ class TrainingCommandsTest {
         assertEquals(0, t.code(), t.err());
         // After seconds of training the translation may be anything, even empty; it is one line.
         assertEquals(1, t.out().lines().count(), t.out());
+        Path fig = dir.resolve("run.json");
+        assertEquals(0, WeightsCommandTest.run("figure", "--model", run.toString(), "-o", fig.toString()).code());
+        assertTrue(Files.readString(fig).contains("Masked Multi-Head"), "the trained model's figure");
     }
 
     @Test
