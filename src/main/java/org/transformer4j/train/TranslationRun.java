@@ -9,20 +9,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.transformer4j.data.Batcher;
-import org.transformer4j.data.DataCache;
-import org.transformer4j.data.DingCorpus;
-import org.transformer4j.data.NumberWords;
 import org.transformer4j.data.Splits;
 import org.transformer4j.data.TextPair;
 import org.transformer4j.data.TokenPair;
+import org.transformer4j.data.TranslationData;
 import org.transformer4j.model.ConfigJson;
 import org.transformer4j.model.EncoderDecoder;
 import org.transformer4j.model.TransformerConfig;
 import org.transformer4j.tensor.Rng;
-import org.transformer4j.tokenizer.BpeTokenizer;
-import org.transformer4j.tokenizer.Tokenizer;
 
 /**
  * A translation run end to end: data (the built-in number words or the Ding dictionary), a BPE
@@ -58,7 +53,7 @@ public final class TranslationRun {
 
     /** What the run measured on the held-out test set. */
     public record Summary(Trainer.Result training, double exactMatch, double bleu, int testSize, List<String[]> samples,
-                          EncoderDecoder model, Tokenizer tokenizer) {
+                          EncoderDecoder model, TranslationData data) {
     }
 
     private TranslationRun() {
@@ -75,26 +70,15 @@ public final class TranslationRun {
             throw new IllegalArgumentException(o.out() + " already holds a run; use --resume or another --out");
         }
         Files.createDirectories(o.out());
-        Splits splits = load(o, out::println);
-        Tokenizer tokenizer;
-        if (o.resume()) {
-            tokenizer = Tokenizer.load(tokenizerFile);
-        } else {
-            List<String> texts = new ArrayList<>();
-            for (TextPair p : splits.train()) {
-                texts.add(p.source());
-                texts.add(p.target());
-            }
-            tokenizer = BpeTokenizer.train(texts, bpeVocabulary(o.data()));
-            tokenizer.save(tokenizerFile);
-        }
-        List<TokenPair> train = TokenPair.encode(splits.train(), tokenizer, tokenizer);
+        TranslationData data = TranslationData.prepare(o.data(), o.seed(), tokenizerFile, out::println);
+        Splits splits = data.splits();
+        List<TokenPair> train = data.train();
         int longest = 0;
         for (TokenPair p : train) {
             longest = Math.max(longest, Math.max(p.source().length, p.target().length + 1));
         }
         TransformerConfig config = o.resume() ? ConfigJson.read(configFile)
-                : o.config().withVocabSize(tokenizer.vocabSize()).withMaxPositions(Math.max(o.config().maxPositions(), longest + 8));
+                : o.config().withVocabSize(data.vocabSize()).withMaxPositions(Math.max(o.config().maxPositions(), longest + 8));
         if (!o.resume()) {
             Files.writeString(configFile, ConfigJson.write(config), StandardCharsets.UTF_8);
         }
@@ -104,24 +88,24 @@ public final class TranslationRun {
         long horizon = o.maxSteps() < Long.MAX_VALUE / 2 ? o.maxSteps() : estimatedSteps(o.minutes());
         LearningRateSchedule schedule = Schedules.warmupCosine(o.peakLr(), o.warmup(), Math.max(o.warmup() + 1, horizon),
                 o.peakLr() / 20);
-        Batcher batcher = new Batcher(train, Batcher.Options.of(3000), o.seed(), tokenizer.pad(), tokenizer.bos(), tokenizer.eos());
+        Batcher batcher = new Batcher(train, Batcher.Options.of(3000), o.seed(), data.pad(), data.bos(), data.eos());
         List<TextPair> dev = splits.dev().subList(0, Math.min(200, splits.dev().size()));
-        TranslationTask task = new TranslationTask(model, tokenizer, dev, 0.1f, longest + 8);
+        TranslationTask task = new TranslationTask(model, data, dev, 0.1f, longest + 8);
         Trainer.Settings settings = new Trainer.Settings(o.maxSteps(), o.minutes() * 60, 1, 1.0, 200, 0, 500);
         Map<String, Rng> rngs = new LinkedHashMap<>();
         rngs.put("model", modelRng);
         Trainer.Result result;
         try (MetricsLog log = new MetricsLog(o.out(), out, terminal)) {
             log.note(String.format("data %s: %,d training pairs, %,d dev, %,d test; BPE vocabulary %d; model %s",
-                    o.data(), splits.train().size(), splits.dev().size(), splits.test().size(), tokenizer.vocabSize(),
+                    o.data(), splits.train().size(), splits.dev().size(), splits.test().size(), data.vocabSize(),
                     parameters(model.parameterCount())));
             result = new Trainer(model, optimizer, schedule, batcher, task, settings, o.out(), rngs, log)
                     .run(o.resume(), ConfigJson.write(config));
         }
-        return evaluate(result, model, tokenizer, task, splits.test(), o.out());
+        return evaluate(result, model, data, task, splits.test(), o.out());
     }
 
-    private static Summary evaluate(Trainer.Result result, EncoderDecoder model, Tokenizer tokenizer, TranslationTask task,
+    private static Summary evaluate(Trainer.Result result, EncoderDecoder model, TranslationData data, TranslationTask task,
                                     List<TextPair> test, Path out) throws IOException {
         List<String> hyps = task.translate(test.stream().map(TextPair::source).toList());
         List<String> refs = test.stream().map(TextPair::target).toList();
@@ -139,21 +123,7 @@ public final class TranslationRun {
         }
         Files.writeString(out.resolve("test.json"), json.append("\n]\n").toString(), StandardCharsets.UTF_8);
         double bleu = Bleu.corpus(hyps, refs).score();
-        return new Summary(result, test.isEmpty() ? 0 : (double) ok / test.size(), bleu, test.size(), samples, model, tokenizer);
-    }
-
-    private static Splits load(Options o, Consumer<String> say) throws IOException {
-        if (o.data().equals("numbers")) {
-            return NumberWords.splitsByLength(o.seed(), 40_000, 500, 1_000, NumberWords.DEFAULT_MAX);
-        }
-        Path file = DataCache.standard(say).fetchDing();
-        DingCorpus corpus = DingCorpus.load(file, DingCorpus.Options.defaults());
-        say.accept("Ding dictionary: " + corpus.report().summary());
-        return corpus.split(o.seed(), 0.01, 0.01);
-    }
-
-    private static int bpeVocabulary(String data) {
-        return data.equals("numbers") ? 400 : 16_000;
+        return new Summary(result, test.isEmpty() ? 0 : (double) ok / test.size(), bleu, test.size(), samples, model, data);
     }
 
     /** About 0.3 s a step for the demo model on 2 cores: the cosine horizon for a time budget. */

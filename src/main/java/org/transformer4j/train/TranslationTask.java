@@ -8,10 +8,10 @@ import org.transformer4j.autograd.Variable;
 import org.transformer4j.data.Batch;
 import org.transformer4j.data.PaddedIds;
 import org.transformer4j.data.TextPair;
+import org.transformer4j.data.TranslationData;
 import org.transformer4j.model.Decoding;
 import org.transformer4j.model.EncoderDecoder;
 import org.transformer4j.model.Tokens;
-import org.transformer4j.tokenizer.Tokenizer;
 
 /**
  * Translation as a {@link Trainer.Task}: label-smoothed cross-entropy of the shifted target (the paper's
@@ -20,14 +20,14 @@ import org.transformer4j.tokenizer.Tokenizer;
 public final class TranslationTask implements Trainer.Task {
     private static final int IGNORE = -100;
     private final EncoderDecoder model;
-    private final Tokenizer tokenizer;
+    private final TranslationData data;
     private final List<TextPair> dev;
     private final float labelSmoothing;
     private final int maxLength;
 
-    public TranslationTask(EncoderDecoder model, Tokenizer tokenizer, List<TextPair> dev, float labelSmoothing, int maxLength) {
+    public TranslationTask(EncoderDecoder model, TranslationData data, List<TextPair> dev, float labelSmoothing, int maxLength) {
         this.model = model;
-        this.tokenizer = tokenizer;
+        this.data = data;
         this.dev = dev;
         this.labelSmoothing = labelSmoothing;
         this.maxLength = maxLength;
@@ -42,7 +42,7 @@ public final class TranslationTask implements Trainer.Task {
         Variable logits = model.forward(tokens(batch.source()), tokens(batch.decoderInput()));   // (B, T, V)
         int[] targets = batch.decoderTarget().ids().clone();
         for (int i = 0; i < targets.length; i++) {
-            if (targets[i] == tokenizer.pad()) {
+            if (targets[i] == data.pad()) {
                 targets[i] = IGNORE;
             }
         }
@@ -67,11 +67,11 @@ public final class TranslationTask implements Trainer.Task {
                 List<String> chunk = sources.subList(start, Math.min(sources.size(), start + 64));
                 int[][] ids = new int[chunk.size()][];
                 for (int i = 0; i < ids.length; i++) {
-                    ids[i] = tokenizer.encode(chunk.get(i));
+                    ids[i] = data.encode(chunk.get(i));
                 }
-                for (int[] hyp : Decoding.greedy(model, Tokens.padded(ids, tokenizer.pad()), tokenizer.bos(), tokenizer.eos(),
+                for (int[] hyp : Decoding.greedy(model, Tokens.padded(ids, data.pad()), data.bos(), data.eos(),
                         maxLength)) {
-                    out.add(tokenizer.decode(hyp));
+                    out.add(data.decode(hyp));
                 }
             }
         }
