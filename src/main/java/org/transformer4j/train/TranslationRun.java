@@ -80,7 +80,7 @@ public final class TranslationRun {
         TransformerConfig config = o.resume() ? ConfigJson.read(configFile)
                 : o.config().withVocabSize(data.vocabSize()).withMaxPositions(Math.max(o.config().maxPositions(), longest + 8));
         if (!o.resume()) {
-            Files.writeString(configFile, ConfigJson.write(config), StandardCharsets.UTF_8);
+            CheckpointFiles.replaceAtomically(configFile, ConfigJson.write(config).getBytes(StandardCharsets.UTF_8));
         }
         Rng modelRng = new Rng(o.seed());
         EncoderDecoder model = new EncoderDecoder(config, modelRng);
@@ -121,7 +121,8 @@ public final class TranslationRun {
                     .append(", \"output\": ").append(quote(hyps.get(i))).append(", \"reference\": ").append(quote(refs.get(i)))
                     .append('}');
         }
-        Files.writeString(out.resolve("test.json"), json.append("\n]\n").toString(), StandardCharsets.UTF_8);
+        CheckpointFiles.replaceAtomically(out.resolve("test.json"),
+                json.append("\n]\n").toString().getBytes(StandardCharsets.UTF_8));
         double bleu = Bleu.corpus(hyps, refs).score();
         return new Summary(result, test.isEmpty() ? 0 : (double) ok / test.size(), bleu, test.size(), samples, model, data);
     }
