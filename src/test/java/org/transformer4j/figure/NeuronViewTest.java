@@ -58,16 +58,7 @@ class NeuronViewTest {
     }
 
     private static Set<String> reachable(Set<String> start, Map<String, List<String>> next) {
-        Set<String> seen = new HashSet<>(start);
-        ArrayDeque<String> queue = new ArrayDeque<>(start);
-        while (!queue.isEmpty()) {
-            for (String n : next.getOrDefault(queue.poll(), List.of())) {
-                if (seen.add(n)) {
-                    queue.add(n);
-                }
-            }
-        }
-        return seen;
+        return TracedStructureTest.reach(start, next);
     }
 
     /** The first matmul traced in a module path, as NeuronView names its units. */

@@ -198,7 +198,7 @@ class TracedStructureTest {
         }
     }
 
-    private static Set<String> reach(Set<String> start, Map<String, List<String>> adj) {
+    static Set<String> reach(Set<String> start, Map<String, List<String>> adj) {
         Set<String> seen = new HashSet<>(start);
         ArrayDeque<String> q = new ArrayDeque<>(start);
         while (!q.isEmpty()) {
