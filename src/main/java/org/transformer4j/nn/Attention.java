@@ -14,8 +14,14 @@ public abstract class Attention extends Module {
      * Attends from query to keyValue (null: self-attention over query). With a cache, query holds only
      * the new positions and earlier ones come from the cache, which is then extended.
      */
-    public abstract Result forward(Variable query, Variable keyValue, AttentionMask mask, AttentionCache cache,
-                                   boolean needWeights);
+    public final Result forward(Variable query, Variable keyValue, AttentionMask mask, AttentionCache cache,
+                                boolean needWeights) {
+        return traced(() -> attend(query, keyValue, mask, cache, needWeights));
+    }
+
+    /** The computation of {@link #forward}, run inside this module's trace scope. */
+    protected abstract Result attend(Variable query, Variable keyValue, AttentionMask mask, AttentionCache cache,
+                                     boolean needWeights);
 
     /** Self-attention without cache or weights. */
     public final Variable forward(Variable x, AttentionMask mask) {

@@ -72,12 +72,7 @@ public final class MultiHeadAttention extends Attention {
     }
 
     @Override
-    public Result forward(Variable query, Variable keyValue, AttentionMask mask, AttentionCache cache,
-                          boolean needWeights) {
-        return traced(() -> attend(query, keyValue, mask, cache, needWeights));
-    }
-
-    private Result attend(Variable query, Variable keyValue, AttentionMask mask, AttentionCache cache,
+    protected Result attend(Variable query, Variable keyValue, AttentionMask mask, AttentionCache cache,
                           boolean needWeights) {
         int b = query.dim(0);
         int tq = query.dim(1);
