@@ -1,6 +1,5 @@
 package org.transformer4j.model;
 
-import org.transformer4j.nn.LayerSpec.AttentionKind;
 import org.transformer4j.nn.LayerSpec.Positions;
 import org.transformer4j.nn.Module;
 import org.transformer4j.nn.NormLayer;
@@ -48,10 +47,5 @@ public final class Models {
             case DECODER_ONLY -> vocab * tokenDim + embedExtras + decoder + output;
             case ENCODER_ONLY -> vocab * tokenDim + embedExtras + encoder;
         };
-    }
-
-    /** For messages: whether the attention kind has the softmax's weights to show. */
-    static boolean hasAttentionWeights(TransformerConfig c) {
-        return c.attention() == AttentionKind.SOFTMAX;
     }
 }

@@ -162,7 +162,7 @@ class ModelPropertiesTest {
     }
 
     @Test
-    void trainingStepsReduceTheLossOfEveryArchitecture() {
+    void sgdStepsReduceTheLossAndGradientsReachEveryParameter() {
         // A smoke test that gradients reach every parameter: one sequence, a few SGD steps.
         DecoderOnly model = new DecoderOnly(gpt(), new Rng(31));
         int[] ids = randomIds(32, 12, 40);
