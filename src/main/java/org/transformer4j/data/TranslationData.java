@@ -17,12 +17,11 @@ import org.transformer4j.tokenizer.Tokenizer;
 public final class TranslationData {
     private final Splits splits;
     private final Tokenizer tokenizer;
-    private final List<TokenPair> train;
+    private List<TokenPair> train;   // encoded on first use: evaluation needs only the test split
 
     private TranslationData(Splits splits, Tokenizer tokenizer) {
         this.splits = splits;
         this.tokenizer = tokenizer;
-        this.train = TokenPair.encode(splits.train(), tokenizer, tokenizer);
     }
 
     /**
@@ -61,7 +60,10 @@ public final class TranslationData {
     }
 
     /** The training pairs as ids. */
-    public List<TokenPair> train() {
+    public synchronized List<TokenPair> train() {
+        if (train == null) {
+            train = TokenPair.encode(splits.train(), tokenizer, tokenizer);
+        }
         return train;
     }
 

@@ -5,15 +5,16 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.transformer4j.data.Batcher;
 import org.transformer4j.data.Splits;
 import org.transformer4j.data.TextPair;
 import org.transformer4j.data.TokenPair;
 import org.transformer4j.data.TranslationData;
+import org.transformer4j.io.Json;
 import org.transformer4j.model.ConfigJson;
 import org.transformer4j.model.EncoderDecoder;
 import org.transformer4j.model.TransformerConfig;
@@ -22,9 +23,11 @@ import org.transformer4j.tensor.Rng;
 /**
  * A translation run end to end: data (the built-in number words or the Ding dictionary), a BPE
  * tokenizer trained on it, the model, the {@link Trainer}, and the test-set evaluation. The run folder
- * holds config.json, tokenizer.json, checkpoints, metrics.jsonl, the loss curve and test.json.
+ * holds config.json, run.json (data set and seed), tokenizer.json, checkpoints, metrics.jsonl, the loss curve and test.json.
  */
 public final class TranslationRun {
+    /** The file in a run folder that names its data set and seed. */
+    public static final String RUN_FILE = "run.json";
 
     /**
      * What to train.
@@ -81,6 +84,7 @@ public final class TranslationRun {
                 : o.config().withVocabSize(data.vocabSize()).withMaxPositions(Math.max(o.config().maxPositions(), longest + 8));
         if (!o.resume()) {
             CheckpointFiles.replaceAtomically(configFile, ConfigJson.write(config).getBytes(StandardCharsets.UTF_8));
+            writeRunInfo(o.out(), o.data(), o.seed());
         }
         Rng modelRng = new Rng(o.seed());
         EncoderDecoder model = new EncoderDecoder(config, modelRng);
@@ -107,24 +111,71 @@ public final class TranslationRun {
 
     private static Summary evaluate(Trainer.Result result, EncoderDecoder model, TranslationData data, TranslationTask task,
                                     List<TextPair> test, Path out) throws IOException {
-        List<String> hyps = task.translate(test.stream().map(TextPair::source).toList());
-        List<String> refs = test.stream().map(TextPair::target).toList();
-        int ok = 0;
-        List<String[]> samples = new ArrayList<>();
-        StringBuilder json = new StringBuilder("[\n");
-        for (int i = 0; i < test.size(); i++) {
-            ok += hyps.get(i).equals(refs.get(i)) ? 1 : 0;
-            if (samples.size() < 10) {
-                samples.add(new String[] {test.get(i).source(), hyps.get(i), refs.get(i)});
+        TranslationEvaluation e = TranslationEvaluation.of(test, task::translate);
+        e.writeJson(out.resolve("test.json"));
+        return new Summary(result, e.exactMatch(), e.bleu().score(), e.size(), e.samples(10), model, data);
+    }
+
+    /**
+     * Evaluates a run folder's model (its latest checkpoint, or the given checkpoint directory) on a split
+     * of its data with greedy decoding: the split is rebuilt from the data set and seed, the vocabulary is
+     * the run's tokenizer.json. limit &gt; 0 keeps the first limit pairs.
+     */
+    public static TranslationEvaluation evaluateRun(Path run, Path checkpoint, String dataName, long seed, String split,
+                                                    int limit, Consumer<String> log) throws IOException {
+        for (String f : new String[] {"config.json", "tokenizer.json"}) {
+            if (!Files.isRegularFile(run.resolve(f))) {
+                throw new IllegalArgumentException(run + " is not a run folder (no " + f + ")");
             }
-            json.append(i == 0 ? "" : ",\n").append("{\"source\": ").append(quote(test.get(i).source()))
-                    .append(", \"output\": ").append(quote(hyps.get(i))).append(", \"reference\": ").append(quote(refs.get(i)))
-                    .append('}');
         }
-        CheckpointFiles.replaceAtomically(out.resolve("test.json"),
-                json.append("\n]\n").toString().getBytes(StandardCharsets.UTF_8));
-        double bleu = Bleu.corpus(hyps, refs).score();
-        return new Summary(result, test.isEmpty() ? 0 : (double) ok / test.size(), bleu, test.size(), samples, model, data);
+        Path dir = checkpoint != null ? checkpoint
+                : Checkpoint.latest(run).orElseThrow(() -> new IllegalArgumentException(run + " has no checkpoint"));
+        TransformerConfig config = ConfigJson.read(run.resolve("config.json"));
+        TranslationData data = TranslationData.prepare(dataName, seed, run.resolve("tokenizer.json"), log);
+        if (data.vocabSize() != config.vocabSize()) {
+            throw new IllegalArgumentException(run.resolve("tokenizer.json") + ": vocabulary of " + data.vocabSize()
+                    + " but the model's config.json says " + config.vocabSize());
+        }
+        EncoderDecoder model = new EncoderDecoder(config, new Rng(0));
+        Checkpoint.load(dir, model, null);
+        model.eval();
+        List<TextPair> pairs = switch (split) {
+            case "test" -> data.splits().test();
+            case "dev" -> data.splits().dev();
+            default -> throw new IllegalArgumentException("--split: unknown split '" + split + "'; use test or dev");
+        };
+        if (limit > 0 && limit < pairs.size()) {
+            pairs = pairs.subList(0, limit);
+        }
+        TranslationTask task = new TranslationTask(model, data, List.of(), 0f, config.maxPositions() - 1);
+        return TranslationEvaluation.of(pairs, task::translate);
+    }
+
+    /** Writes run.json: what the run trained on, so evaluation can rebuild its splits. */
+    private static void writeRunInfo(Path out, String data, long seed) throws IOException {
+        String json = "{\n  \"data\": " + Json.quote(data) + ",\n  \"seed\": " + seed + "\n}\n";
+        CheckpointFiles.replaceAtomically(out.resolve(RUN_FILE), json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The data set and seed of a run folder from its run.json. */
+    public record RunInfo(String data, long seed) {
+    }
+
+    /** Reads a run folder's run.json; a missing or garbled file is a one-line error naming it. */
+    public static RunInfo readRunInfo(Path run) throws IOException {
+        Path file = run.resolve(RUN_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + ": no such file (a run written before run.json existed: pass --data)");
+        }
+        try {
+            if (!(Json.parse(Files.readString(file)) instanceof Map<?, ?> m) || !(m.get("data") instanceof String d)
+                    || !(m.get("seed") instanceof Number n)) {
+                throw new IllegalArgumentException("expected {\"data\": string, \"seed\": number}");
+            }
+            return new RunInfo(d, n.longValue());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /** About 0.3 s a step for the demo model on 2 cores: the cosine horizon for a time budget. */
@@ -134,18 +185,5 @@ public final class TranslationRun {
 
     private static String parameters(long n) {
         return n >= 1_000_000 ? String.format("%.1fM parameters", n / 1e6) : String.format("%.0fk parameters", n / 1e3);
-    }
-
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                default -> sb.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-            }
-        }
-        return sb.append('"').toString();
     }
 }

@@ -30,6 +30,17 @@ class TrainingCommandsTest {
         assertEquals(0, t.code(), t.err());
         // After seconds of training the translation may be anything, even empty; it is one line.
         assertEquals(1, t.out().lines().count(), t.out());
+        // evaluate rebuilds the test split from run.json and scores the same checkpoint: the demo's numbers.
+        WeightsCommandTest.Run e = WeightsCommandTest.run("evaluate", "--model", run.toString(), "--json");
+        assertEquals(0, e.code(), e.err());
+        java.util.Map<?, ?> scores = (java.util.Map<?, ?>) org.transformer4j.io.Json.parse(e.out().strip());
+        assertEquals(1000, ((Number) scores.get("sources")).intValue());
+        String printed = r.out().lines().filter(l -> l.startsWith("exact match: ")).findFirst().orElseThrow();
+        assertEquals(printed, String.format(java.util.Locale.ROOT, "exact match: %.1f%% of 1000 held-out numbers",
+                100 * ((Number) scores.get("exact_match")).doubleValue()));
+        String bleuLine = r.out().lines().filter(l -> l.startsWith("BLEU: ")).findFirst().orElseThrow();
+        assertEquals(bleuLine, String.format(java.util.Locale.ROOT, "BLEU: %.1f", ((Number) scores.get("bleu")).doubleValue()));
+        assertTrue(Files.readString(run.resolve("test.json")).contains("\"references\": ["), "test.json lists references");
         Path fig = dir.resolve("run.json");
         assertEquals(0, WeightsCommandTest.run("figure", "--model", run.toString(), "-o", fig.toString()).code());
         assertTrue(Files.readString(fig).contains("Masked Multi-Head"), "the trained model's figure");
@@ -55,6 +66,8 @@ class TrainingCommandsTest {
                 new String[] {"train", "--out", dir.resolve("y").toString(), "--data", "klingon"},
                 new String[] {"train", "--out", dir.resolve("z").toString(), "--preset", "tiny-gpt"},
                 new String[] {"translate", "--model", dir.resolve("none").toString(), "eins"},
+                new String[] {"evaluate", "--model", dir.resolve("none").toString()},
+                new String[] {"evaluate", "--model", dir.resolve("none").toString(), "--data", "numbers", "--limit", "-3"},
                 new String[] {"demo", "--minutes", "-1"})) {
             WeightsCommandTest.Run r = WeightsCommandTest.run(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
