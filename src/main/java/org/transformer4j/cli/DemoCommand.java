@@ -5,11 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.transformer4j.figure.Figure;
-import org.transformer4j.figure.FigureLayout;
-import org.transformer4j.figure.Figures;
-import org.transformer4j.figure.PngWriter;
-import org.transformer4j.model.ExampleInputs;
 import org.transformer4j.model.TransformerConfig;
 import org.transformer4j.nn.NormPlacement;
 import org.transformer4j.train.TranslationRun;
@@ -56,9 +51,7 @@ public final class DemoCommand implements Callable<Integer> {
         w.flush();
         TranslationRun.Summary s = TranslationRun.run(new TranslationRun.Options("numbers", config(), dir, false, minutes,
                 Long.MAX_VALUE, 1e-3, 200, seed), System.out, System.console() != null);
-        Figure figure = Figures.of(s.model(), ExampleInputs.forward(s.model()), Figure.Level.PAPER,
-                Figures.Options.DEFAULT.withTitle("the demo's model"));
-        PngWriter.write(FigureLayout.layout(figure), 1.5, dir.resolve("figure.png"));
+        String attentionExample = RunPictures.write(s, dir, "the demo's model");
         w.println();
         w.printf(Locale.ROOT, "exact match: %.1f%% of %d held-out numbers%n", 100 * s.exactMatch(), s.testSize());
         w.printf(Locale.ROOT, "BLEU: %.1f%n", s.bleu());
@@ -69,7 +62,8 @@ public final class DemoCommand implements Callable<Integer> {
             w.printf("  %s%n    -> %s%s%n", sample[0], sample[1], sample[1].equals(sample[2]) ? "" : "   (expected: " + sample[2] + ")");
         }
         w.println();
-        w.println("Wrote " + dir + ": checkpoint, metrics.jsonl, loss.svg/png, figure.png, test.json.");
+        w.println("Wrote " + dir + ": checkpoint, metrics.jsonl, loss.svg/png, figure.png, test.json"
+                + (attentionExample == null ? "." : ", attention.svg/png (cross-attention for \"" + attentionExample + "\")."));
         w.println("Translate more: ./t4j translate --model " + dir + " dreihundertzwölf");
         w.flush();
         return 0;

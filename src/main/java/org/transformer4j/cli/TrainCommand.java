@@ -63,8 +63,9 @@ public final class TrainCommand implements Callable<Integer> {
                 : DemoCommand.config();
         TranslationRun.Summary s = TranslationRun.run(new TranslationRun.Options(data, c, out, resume, minutes, steps, lr, warmup,
                 seed), System.out, System.console() != null);
+        RunPictures.write(s, out, "the trained model");
         PrintWriter w = spec.commandLine().getOut();
-        w.printf(Locale.ROOT, "exact match: %.1f%%  BLEU: %.1f  (%d test pairs, %d steps, %s)%n", 100 * s.exactMatch(), s.bleu(),
+        w.printf(Locale.ROOT, "exact match: %.1f%%  BLEU: %.1f  (%d test sources, %d steps, %s)%n", 100 * s.exactMatch(), s.bleu(),
                 s.testSize(), s.training().steps(), s.training().stoppedBecause());
         w.flush();
         return 0;

@@ -67,6 +67,11 @@ public final class TranslationData {
         return train;
     }
 
+    /** The readable text of one id (specials by name). */
+    public String token(int id) {
+        return tokenizer.token(id);
+    }
+
     public int[] encode(String text) {
         return tokenizer.encode(text);
     }

@@ -54,9 +54,23 @@ public final class TranslationRun {
         }
     }
 
-    /** What the run measured on the held-out test set. */
-    public record Summary(Trainer.Result training, double exactMatch, double bleu, int testSize, List<String[]> samples,
-                          EncoderDecoder model, TranslationData data) {
+    /** What the run measured on the held-out test set (distinct sources; all targets of a source are its references). */
+    public record Summary(Trainer.Result training, TranslationEvaluation evaluation, EncoderDecoder model, TranslationData data) {
+        public double exactMatch() {
+            return evaluation.exactMatch();
+        }
+
+        public double bleu() {
+            return evaluation.bleu().score();
+        }
+
+        public int testSize() {
+            return evaluation.size();
+        }
+
+        public List<String[]> samples() {
+            return evaluation.samples(10);
+        }
     }
 
     private TranslationRun() {
@@ -113,7 +127,7 @@ public final class TranslationRun {
                                     List<TextPair> test, Path out) throws IOException {
         TranslationEvaluation e = TranslationEvaluation.of(test, task::translate);
         e.writeJson(out.resolve("test.json"));
-        return new Summary(result, e.exactMatch(), e.bleu().score(), e.size(), e.samples(10), model, data);
+        return new Summary(result, e, model, data);
     }
 
     /**

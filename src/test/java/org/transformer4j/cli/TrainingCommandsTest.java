@@ -22,7 +22,7 @@ class TrainingCommandsTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("exact match: ") && r.out().contains("% of 1000 held-out numbers"), r.out());
         assertTrue(r.out().contains("BLEU: "), r.out());
-        for (String f : List.of("config.json", "tokenizer.json", "latest", "metrics.jsonl", "loss.svg", "loss.png", "figure.png",
+        for (String f : List.of("config.json", "run.json", "tokenizer.json", "latest", "metrics.jsonl", "loss.svg", "loss.png", "figure.png", "attention.png", "attention.svg",
                 "test.json")) {
             assertTrue(Files.exists(run.resolve(f)), f);
         }
