@@ -50,6 +50,11 @@ public final class Checkpoint {
     public static final String STATE_FILE = "state.json";
     public static final String LATEST_FILE = "latest";
     private static final String LOCK_FILE = ".lock";
+    /**
+     * Fault injection for crash tests: milliseconds to wait between writing a checkpoint's files and
+     * renaming it into place, so that a kill lands mid-save often (system property, 0 = off).
+     */
+    private static final long SAVE_PAUSE_MS = Long.getLong("t4j.checkpoint.savePauseMs", 0L);
     private static final String TIED_PREFIX = "tied:";
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d{1,18})");
     private static final Pattern LEFTOVER = Pattern.compile("(checkpoint-\\d+|latest)\\.(tmp|trash)-[0-9a-f]+");
@@ -84,6 +89,7 @@ public final class Checkpoint {
             Files.createDirectory(tmp);
             try {
                 writeModel(tmp.resolve(MODEL_FILE), model);
+                pauseForCrashTests();
                 if (optimizer != null) {
                     OptimizerState os = optimizer.state();
                     SafeTensorsWriter.write(tmp.resolve(OPTIMIZER_FILE), os.tensors(), os.fileMetadata());
@@ -167,6 +173,16 @@ public final class Checkpoint {
         }
         out.sort(Comparator.comparingLong(Checkpoint::stepOf));
         return out;
+    }
+
+    private static void pauseForCrashTests() {
+        if (SAVE_PAUSE_MS > 0) {
+            try {
+                Thread.sleep(SAVE_PAUSE_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
