@@ -54,6 +54,43 @@ class HfMarianTest {
     }
 
     @Test
+    void greedyAndBeamSearchOutputsEqualHuggingFaces() throws Exception {
+        EncoderDecoder model = HfMarian.load(DIR);
+        // reference.json does not record the length limit. Every output has 13 ids ending in eos, and at its
+        // last step eos ranks about 570th of 1000 in the teacher-forced logits: HF forced it
+        // (forced_eos_token_id 0 at max_length - 1), so generate ran with max_new_tokens 12 = max_length 13.
+        GenerationConfig g = HfMarian.generationConfig(DIR).withMaxLength(13);
+        // The fixture's beam-4 run: num_beams 4, length_penalty 1.0, early_stopping true.
+        GenerationConfig beam4 = g.withNumBeams(4).withEarlyStopping(GenerationConfig.EarlyStopping.ON);
+        for (Map<String, Object> c : cases()) {
+            Tokens src = Tokens.of(ints(c.get("input_ids")));
+            assertArrayEquals(ints(c.get("greedy_ids")), Generation.generate(model, src, g).get(0), "greedy " + c.get("input_ids"));
+            assertArrayEquals(ints(c.get("beam4_ids")), Generation.generate(model, src, beam4).get(0), "beam " + c.get("input_ids"));
+        }
+        // All three sources at once, padded: each row as alone.
+        List<Map<String, Object>> cases = cases();
+        int[][] rows = cases.stream().map(c -> ints(c.get("input_ids"))).toArray(int[][]::new);
+        Tokens batch = Tokens.padded(rows, 999);
+        List<int[]> greedy = Generation.greedy(model, batch, g);
+        List<int[]> beams = Generation.beam(model, batch, beam4);
+        for (int i = 0; i < rows.length; i++) {
+            assertArrayEquals(ints(cases.get(i).get("greedy_ids")), greedy.get(i), "batched greedy " + i);
+            assertArrayEquals(ints(cases.get(i).get("beam4_ids")), beams.get(i), "batched beam " + i);
+        }
+    }
+
+    @Test
+    void generationSettingsComeFromGenerationConfigJson() throws Exception {
+        GenerationConfig g = HfMarian.generationConfig(DIR);
+        assertEquals(999, g.decoderStartTokenId());
+        assertEquals(0, g.eosTokenId());
+        assertEquals(0, g.forcedEosTokenId());
+        assertEquals(20, g.maxLength(), "HF's default max_length");
+        assertEquals(1, g.numBeams());
+        assertEquals(List.of(), g.badTokenIds(), "this fixture's generation_config.json bans nothing");
+    }
+
+    @Test
     void theConfigIsThePapersModelWithMariansChoices() throws Exception {
         TransformerConfig c = HfMarian.config(DIR.resolve("config.json"));
         assertEquals(TransformerConfig.Architecture.ENCODER_DECODER, c.architecture());
