@@ -30,6 +30,10 @@ class TrainingCommandsTest {
         assertEquals(0, t.code(), t.err());
         // After seconds of training the translation may be anything, even empty; it is one line.
         assertEquals(1, t.out().lines().count(), t.out());
+        WeightsCommandTest.Run ids = WeightsCommandTest.run("translate", "--model", run.toString(), "--input-ids", "[5, 6, 7]",
+                "--ids", "--beam", "2", "--max-new-tokens", "4");
+        assertEquals(0, ids.code(), ids.err());
+        assertTrue(ids.out().strip().matches("\\[(\\d+(, \\d+){0,3})?\\]"), "at most 4 ids as JSON: " + ids.out());
         Path fig = dir.resolve("run.json");
         assertEquals(0, WeightsCommandTest.run("figure", "--model", run.toString(), "-o", fig.toString()).code());
         assertTrue(Files.readString(fig).contains("Masked Multi-Head"), "the trained model's figure");
