@@ -90,6 +90,50 @@ class HfMarianTest {
         assertEquals(List.of(), g.badTokenIds(), "this fixture's generation_config.json bans nothing");
     }
 
+    /**
+     * The keys of Helsinki-NLP/opus-mt-de-en's config.json (saved by transformers 4.22, no
+     * generation_config.json), with this fixture's sizes: every key is known, and the generation settings
+     * come from config.json.
+     */
+    @Test
+    void anOpusMtConfigWithoutGenerationConfigJsonLoads(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        String opus = """
+                {"_name_or_path": "/tmp/Helsinki-NLP/opus-mt-de-en", "_num_labels": 3, "activation_dropout": 0.0,
+                 "activation_function": "swish", "add_bias_logits": false, "add_final_layer_norm": false,
+                 "architectures": ["MarianMTModel"], "attention_dropout": 0.0, "bad_words_ids": [[999]],
+                 "bos_token_id": 0, "classif_dropout": 0.0, "classifier_dropout": 0.0, "d_model": 32,
+                 "decoder_attention_heads": 4, "decoder_ffn_dim": 64, "decoder_layerdrop": 0.0, "decoder_layers": 2,
+                 "decoder_start_token_id": 999, "decoder_vocab_size": 1000, "dropout": 0.1,
+                 "encoder_attention_heads": 4, "encoder_ffn_dim": 64, "encoder_layerdrop": 0.0, "encoder_layers": 2,
+                 "eos_token_id": 0, "forced_eos_token_id": 0, "gradient_checkpointing": false,
+                 "id2label": {"0": "LABEL_0", "1": "LABEL_1", "2": "LABEL_2"}, "init_std": 0.02,
+                 "is_encoder_decoder": true, "label2id": {"LABEL_0": 0, "LABEL_1": 1, "LABEL_2": 2}, "max_length": 60,
+                 "max_position_embeddings": 64, "model_type": "marian", "normalize_before": false,
+                 "normalize_embedding": false, "num_beams": 4, "num_hidden_layers": 2, "pad_token_id": 999,
+                 "scale_embedding": true, "share_encoder_decoder_embeddings": true, "static_position_embeddings": true,
+                 "transformers_version": "4.22.0.dev0", "use_cache": true, "vocab_size": 1000}
+                """;
+        Files.writeString(tmp.resolve("config.json"), opus);
+        Files.copy(DIR.resolve("model.safetensors"), tmp.resolve("model.safetensors"));
+        TransformerConfig c = HfMarian.config(tmp.resolve("config.json"));
+        assertEquals(Activation.SILU, c.activation());
+        assertTrue(c.scaleEmbeddings());
+        GenerationConfig g = HfMarian.generationConfig(tmp);
+        assertEquals(List.of(999), g.badTokenIds());
+        assertEquals(4, g.numBeams());
+        assertEquals(60, g.maxLength());
+        assertEquals(999, g.decoderStartTokenId());
+        assertEquals(0, g.forcedEosTokenId());
+        int[] out = Generation.generate(HfMarian.load(tmp), Tokens.of(5, 17, 0), g.withMaxLength(8)).get(0);
+        assertEquals(999, out[0]);
+        for (int i = 1; i < out.length; i++) {
+            assertTrue(out[i] != 999, "the banned pad token is never generated: " + java.util.Arrays.toString(out));
+        }
+        Files.writeString(tmp.resolve("config.json"), opus.replace("\"num_beams\": 4", "\"num_beams\": 4, \"do_sample\": true"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfMarian.generationConfig(tmp));
+        assertTrue(e.getMessage().contains("do_sample"), e.getMessage());
+    }
+
     @Test
     void theConfigIsThePapersModelWithMariansChoices() throws Exception {
         TransformerConfig c = HfMarian.config(DIR.resolve("config.json"));
