@@ -41,7 +41,8 @@ public final class FigureCommand implements Callable<Integer> {
         @Option(names = "--config", paramLabel = "FILE", description = "A config JSON file.")
         Path config;
 
-        @Option(names = "--model", paramLabel = "DIR", description = "A model folder (config.json + model.safetensors).")
+        @Option(names = "--model", paramLabel = "DIR", description = "A model folder (config.json + model.safetensors), "
+                + "a training run folder, or a Hugging Face GPT-2 or Marian folder.")
         Path model;
     }
 

@@ -10,7 +10,7 @@ import org.transformer4j.model.TransformerConfig;
 import org.transformer4j.nn.Module;
 import org.transformer4j.tensor.Rng;
 
-/** Turns --preset / --config / --model into a built model. */
+/** Turns --preset / --config / --model (a run folder, a weights folder or a Hugging Face folder) into a built model. */
 final class ModelSource {
     private ModelSource() {
     }
@@ -26,6 +26,11 @@ final class ModelSource {
         if (config != null) {
             requireFile(config);
             return build(config.getFileName().toString(), ConfigJson.read(config));
+        }
+        if (org.transformer4j.model.HfModels.isHfFolder(modelDir)) {
+            // A Hugging Face folder (GPT-2, Marian): its own config names and weight names, mapped on load.
+            return new Loaded(modelDir.getFileName().toString(), org.transformer4j.model.HfModels.config(modelDir),
+                    org.transformer4j.model.HfModels.load(modelDir));
         }
         Path cfg = modelDir.resolve("config.json");
         requireFile(cfg);

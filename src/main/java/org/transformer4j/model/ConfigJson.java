@@ -24,6 +24,9 @@ public final class ConfigJson {
 
     private static final RecordComponent[] FIELDS = TransformerConfig.class.getRecordComponents();
 
+    /** Fields added after config files were first written (run folders keep theirs): absent means this value. */
+    private static final Map<String, Object> ADDED_LATER = Map.of("outputBias", false);
+
     /** camelCase to snake_case: dModel -> d_model, dFF -> d_ff. */
     static String key(String camel) {
         StringBuilder sb = new StringBuilder();
@@ -96,6 +99,8 @@ public final class ConfigJson {
                 values[i] = 0; // kv_heads / source_vocab_size that equalled the base's heads / vocab follow the new one
             } else if (base != null) {
                 values[i] = get(base, f);
+            } else if (ADDED_LATER.containsKey(f.getName())) {
+                values[i] = ADDED_LATER.get(f.getName());
             } else if (f.getType() == Boolean.class) {
                 values[i] = null; // a nullable field: its default applies
             } else {

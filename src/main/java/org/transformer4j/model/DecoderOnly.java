@@ -22,7 +22,8 @@ public final class DecoderOnly extends Module {
         this.config = c;
         this.embed = child("embed", new Embeddings(c, c.vocabSize(), null, rng));
         this.decoder = child("decoder", new Decoder(c.layerSpec(), c.decoderLayers(), false, c.finalNorm(), rng));
-        this.lmHead = child("lm_head", new OutputProjection(c.dModel(), c.vocabSize(), c.tieOutput() ? embed.tokens() : null, rng));
+        this.lmHead = child("lm_head", new OutputProjection(c.dModel(), c.vocabSize(), c.tieOutput() ? embed.tokens() : null,
+                c.outputBias(), rng));
         Initializer.apply(this, c, rng);
     }
 

@@ -14,6 +14,9 @@ import org.transformer4j.tensor.Tensor;
  * Output sequences from a trained model with the KV cache: batched greedy decoding and beam search with
  * the GNMT length penalty for encoder-decoders, and greedy continuation of a prompt for decoder-only models.
  *
+ * <p>For Hugging Face generate's conventions (start token and eos in the output, its beam scoring and
+ * early stopping) see {@link Generation}.
+ *
  * <p>Every method runs under {@link Grad#off()}; putting the model in eval mode is the caller's job. The
  * returned sequences hold the generated ids without bos and without the final eos. {@code maxLength} counts
  * decoding steps, the eos step included, so a returned sequence has at most {@code maxLength} ids (exactly
@@ -249,7 +252,7 @@ public final class Decoding {
     }
 
     /** The source batch with row i of the result taken from row rows[i]. */
-    private static Tokens repeatRows(Tokens src, int[] rows) {
+    static Tokens repeatRows(Tokens src, int[] rows) {
         int len = src.length();
         int[] ids = new int[rows.length * len];
         for (int i = 0; i < rows.length; i++) {
@@ -260,7 +263,7 @@ public final class Decoding {
     }
 
     /** Rows of axis 0 picked by index, as a lookup in a (batch, rest) table. */
-    private static Tensor gatherRows(Tensor t, int[] rows) {
+    static Tensor gatherRows(Tensor t, int[] rows) {
         int[] shape = t.shape();
         Tensor table = t.contiguous().reshape(shape[0], t.size() / shape[0]);   // (B, rest)
         shape[0] = rows.length;

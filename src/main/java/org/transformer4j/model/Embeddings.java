@@ -12,8 +12,9 @@ import org.transformer4j.tensor.Tensor;
 
 /**
  * Token ids to the first residual stream: token embedding (scaled by sqrt(d) when the config says so),
- * plus or concatenated with the positional encoding, plus token types, then an optional norm and
- * dropout. RoPE and ALiBi add nothing here; they act inside attention.
+ * plus or concatenated with the positional encoding (sin and cos interleaved as the paper, or in halves as
+ * HF Marian), plus token types, then an optional norm and dropout. RoPE and ALiBi add nothing here; they
+ * act inside attention.
  */
 public final class Embeddings extends Module {
     private final Embedding tokens;
@@ -61,6 +62,8 @@ public final class Embeddings extends Module {
             switch (scheme) {
                 case SINUSOIDAL -> x = x.add(Variable.constant(sinusoid(offset, time, dModel).withKernels(kernelsRef.kernels()),
                         "positional encoding")).named("+ positional encoding");
+                case SINUSOIDAL_HALVES -> x = x.add(Variable.constant(sinusoidHalves(offset, time, dModel)
+                        .withKernels(kernelsRef.kernels()), "positional encoding")).named("+ positional encoding");
                 case SINUSOIDAL_CONCAT -> {
                     Variable p = Variable.constant(sinusoid(offset, time, positionalDim).withKernels(kernelsRef.kernels())
                             .unsqueeze(0).expand(batch, time, positionalDim), "positional encoding");
@@ -98,6 +101,27 @@ public final class Embeddings extends Module {
                 pe[t * dim + i] = (float) Math.sin(angle);
                 if (i + 1 < dim) {
                     pe[t * dim + i + 1] = (float) Math.cos(angle);
+                }
+            }
+        }
+        return Tensor.of(pe, time, dim);
+    }
+
+    /**
+     * The paper's frequencies in HF Marian's layout (MarianSinusoidalPositionalEmbedding): the first
+     * ceil(dim/2) columns are sin(pos / 10000^(2i/dim)), the remaining floor(dim/2) columns cos of the same
+     * angles, i counting from 0 in each half; positions offset..offset+time-1, shape (time, dim).
+     */
+    public static Tensor sinusoidHalves(int offset, int time, int dim) {
+        int sines = (dim + 1) / 2;
+        float[] pe = new float[time * dim];
+        for (int t = 0; t < time; t++) {
+            int pos = offset + t;
+            for (int i = 0; i < sines; i++) {
+                double angle = pos / Math.pow(10000.0, 2.0 * i / dim);
+                pe[t * dim + i] = (float) Math.sin(angle);
+                if (sines + i < dim) {
+                    pe[t * dim + sines + i] = (float) Math.cos(angle);
                 }
             }
         }

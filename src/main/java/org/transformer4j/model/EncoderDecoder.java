@@ -33,7 +33,7 @@ public final class EncoderDecoder extends Module {
         this.encoder = child("encoder", new Encoder(c.layerSpec(), c.encoderLayers(), c.finalNorm(), rng));
         this.decoder = child("decoder", new Decoder(c.layerSpec(), c.decoderLayers(), true, c.finalNorm(), rng));
         this.generator = child("generator", new OutputProjection(c.dModel(), c.vocabSize(),
-                c.tieOutput() ? tgtEmbed.tokens() : null, rng));
+                c.tieOutput() ? tgtEmbed.tokens() : null, c.outputBias(), rng));
         Initializer.apply(this, c, rng);
     }
 

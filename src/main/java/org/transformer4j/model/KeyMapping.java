@@ -1,32 +1,58 @@
 package org.transformer4j.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.transformer4j.autograd.Variable;
 import org.transformer4j.nn.Module;
+import org.transformer4j.tensor.Indexing;
+import org.transformer4j.tensor.Shapes;
 import org.transformer4j.tensor.Tensor;
 
 /**
  * How a foreign checkpoint family's tensor names become ours: a small table of rules, each a pattern
  * over the foreign key, our key as a replacement, and a transform of the value (GPT-2's Conv1D stores
- * weights as (in, out), so they are transposed). Keys a family stores but we derive (buffers, tied
- * copies) are listed as ignored.
+ * weights as (in, out), so they are transposed). A rule may name one part of our tensor: Marian's separate
+ * q/k/v projections are stacked into one {@code in_proj_weight}. Keys a family stores but we derive
+ * (buffers, tied copies) are listed as ignored.
  */
 public record KeyMapping(String family, List<Rule> rules, List<Pattern> ignored) {
 
-    /** One rename: foreign pattern, our key (with $1-style groups), and how to convert the value. */
-    public record Rule(Pattern foreign, String ours, Function<Tensor, Tensor> transform) {
+    /**
+     * One rename: foreign pattern, our key (with $1-style groups), how to convert the value, and which part
+     * of our tensor it is (part of parts, stacked along axis 0; 0 of 1 for a whole tensor).
+     */
+    public record Rule(Pattern foreign, String ours, Function<Tensor, Tensor> transform, int part, int parts) {
+        public Rule {
+            if (parts < 1 || part < 0 || part >= parts) {
+                throw new IllegalArgumentException("rule for " + foreign + ": part " + part + " of " + parts);
+            }
+        }
+
         public static Rule copy(String foreign, String ours) {
-            return new Rule(Pattern.compile(foreign), ours, t -> t);
+            return new Rule(Pattern.compile(foreign), ours, t -> t, 0, 1);
         }
 
         public static Rule transposed(String foreign, String ours) {
-            return new Rule(Pattern.compile(foreign), ours, t -> t.transpose(0, 1).contiguous());
+            return new Rule(Pattern.compile(foreign), ours, t -> t.transpose(0, 1).contiguous(), 0, 1);
+        }
+
+        /** A tensor stored with extra axes of size 1, such as Marian's (1, vocab) logit bias: flattened. */
+        public static Rule flattened(String foreign, String ours) {
+            return new Rule(Pattern.compile(foreign), ours, t -> t.contiguous().reshape(t.size()), 0, 1);
+        }
+
+        /** Rows part*n .. (part+1)*n of our tensor, e.g. W_K (part 1 of 3) of in_proj_weight. */
+        public static Rule part(String foreign, String ours, int part, int parts) {
+            return new Rule(Pattern.compile(foreign), ours, t -> t, part, parts);
         }
     }
 
@@ -47,12 +73,59 @@ public record KeyMapping(String family, List<Rule> rules, List<Pattern> ignored)
             Rule.copy("(?:transformer\\.)?ln_f\\.(weight|bias)", "decoder.norm.$1")),
             List.of(Pattern.compile("(?:transformer\\.)?h\\.\\d+\\.attn\\.(?:masked_)?bias"), Pattern.compile("lm_head\\.weight")));
 
+    /**
+     * HF transformers' MarianMTModel (Opus-MT): q/k/v projections stacked into in_proj, the layer norms
+     * after each sublayer renamed to torch.nn.Transformer's norm1..3, {@code final_logits_bias} as the
+     * output projection's bias. The sinusoidal position tables some checkpoints store are recomputed.
+     */
+    public static final KeyMapping MARIAN = new KeyMapping("marian", marianRules(),
+            List.of(Pattern.compile("(?:model\\.)?(?:encoder|decoder)\\.embed_positions\\.weight")));
+
+    private static List<Rule> marianRules() {
+        String m = "(?:model\\.)?";
+        List<Rule> rules = new ArrayList<>(List.of(
+                Rule.copy(m + "shared\\.weight", "src_embed.tokens.weight"),
+                Rule.copy(m + "encoder\\.embed_tokens\\.weight", "src_embed.tokens.weight"),
+                Rule.copy(m + "decoder\\.embed_tokens\\.weight", "tgt_embed.tokens.weight"),
+                Rule.copy("lm_head\\.weight", "generator.weight"),
+                Rule.flattened("final_logits_bias", "generator.bias")));
+        // (HF attention module, our attention module, the norm after it) per stack
+        String[][] sublayers = {
+            {"encoder", "self_attn", "self_attn", "self_attn_layer_norm", "norm1"},
+            {"decoder", "self_attn", "self_attn", "self_attn_layer_norm", "norm1"},
+            {"decoder", "encoder_attn", "multihead_attn", "encoder_attn_layer_norm", "norm2"}};
+        for (String[] s : sublayers) {
+            String hf = m + s[0] + "\\.layers\\.(\\d+)\\." + s[1] + "\\.";
+            String ours = s[0] + ".layers.$1." + s[2] + ".";
+            String[] qkv = {"q", "k", "v"};
+            for (int i = 0; i < 3; i++) {
+                rules.add(Rule.part(hf + qkv[i] + "_proj\\.weight", ours + "in_proj_weight", i, 3));
+                rules.add(Rule.part(hf + qkv[i] + "_proj\\.bias", ours + "in_proj_bias", i, 3));
+            }
+            rules.add(Rule.copy(hf + "out_proj\\.(weight|bias)", ours + "out_proj.$2"));
+            rules.add(Rule.copy(m + s[0] + "\\.layers\\.(\\d+)\\." + s[3] + "\\.(weight|bias)", s[0] + ".layers.$1." + s[4] + ".$2"));
+        }
+        for (String stack : new String[] {"encoder", "decoder"}) {
+            String hf = m + stack + "\\.layers\\.(\\d+)\\.";
+            rules.add(Rule.copy(hf + "fc1\\.(weight|bias)", stack + ".layers.$1.linear1.$2"));
+            rules.add(Rule.copy(hf + "fc2\\.(weight|bias)", stack + ".layers.$1.linear2.$2"));
+            rules.add(Rule.copy(hf + "final_layer_norm\\.(weight|bias)", stack + ".layers.$1."
+                    + (stack.equals("encoder") ? "norm2" : "norm3") + ".$2"));
+        }
+        return List.copyOf(rules);
+    }
+
     /** Our key for a foreign key, or null when the key is ignored; an unknown key is an error. */
     public String ours(String foreign) {
+        Rule r = rule(foreign);
+        return r == null ? null : r.foreign().matcher(foreign).replaceAll(r.ours());
+    }
+
+    /** The rule for a foreign key, or null when the key is ignored; an unknown key is an error. */
+    private Rule rule(String foreign) {
         for (Rule r : rules) {
-            Matcher m = r.foreign().matcher(foreign);
-            if (m.matches()) {
-                return m.replaceAll(r.ours());
+            if (r.foreign().matcher(foreign).matches()) {
+                return r;
             }
         }
         for (Pattern p : ignored) {
@@ -64,27 +137,61 @@ public record KeyMapping(String family, List<Rule> rules, List<Pattern> ignored)
     }
 
     /**
-     * Converts a foreign state dict (names and a loader per name) into ours and loads it into the model;
-     * every parameter of the model must be covered (tied ones once).
+     * Converts a foreign state dict (names and a loader per name) into ours and loads it into the model.
+     * Every foreign tensor must fit the parameter it maps to (a mismatch names the foreign tensor, both
+     * shapes and the config that implied ours), and every parameter of the model must be covered (tied
+     * ones once; a stacked tensor by all its parts).
      */
     public void load(Module model, Iterable<String> foreignKeys, Function<String, Tensor> loader) {
+        Map<String, Variable> params = model.namedParameters();
         Map<String, Tensor> state = new LinkedHashMap<>();
+        Map<String, Tensor[]> stacked = new LinkedHashMap<>();
+        Map<String, List<String>> stackedFrom = new LinkedHashMap<>();
         for (String k : foreignKeys) {
-            String ours = ours(k);
-            if (ours == null) {
+            Rule rule = rule(k);
+            if (rule == null) {
                 continue;
             }
-            Rule rule = rules.stream().filter(r -> r.foreign().matcher(k).matches()).findFirst().orElseThrow();
-            state.put(ours, rule.transform().apply(loader.apply(k)));
+            String ours = rule.foreign().matcher(k).replaceAll(rule.ours());
+            Variable p = params.get(ours);
+            if (p == null) {
+                throw new IllegalArgumentException(family + " checkpoint: tensor '" + k + "' maps to " + ours
+                        + ", which the model built from the config does not have");
+            }
+            Tensor raw = loader.apply(k);
+            Tensor t = rule.transform().apply(raw);
+            int[] want = p.shape();
+            want[0] /= rule.parts();
+            if (!Arrays.equals(want, t.shape()) || p.shape()[0] % rule.parts() != 0) {
+                throw new IllegalArgumentException(family + " checkpoint: tensor '" + k + "' has shape "
+                        + Shapes.str(raw.shape()) + ", which does not fit " + ours + " of shape " + Shapes.str(p.shape())
+                        + (rule.parts() > 1 ? " (part " + (rule.part() + 1) + " of " + rule.parts() + ")" : "")
+                        + " as the config implies");
+            }
+            if (rule.parts() == 1) {
+                state.put(ours, t);
+            } else {
+                stacked.computeIfAbsent(ours, x -> new Tensor[rule.parts()])[rule.part()] = t;
+                stackedFrom.computeIfAbsent(ours, x -> new ArrayList<>()).add(k);
+            }
         }
+        stacked.forEach((ours, parts) -> {
+            for (int i = 0; i < parts.length; i++) {
+                if (parts[i] == null) {
+                    throw new IllegalArgumentException(family + " checkpoint lacks part " + (i + 1) + " of " + parts.length
+                            + " of " + ours + " (it has " + stackedFrom.get(ours) + ")");
+                }
+            }
+            state.put(ours, Indexing.concat(0, parts));                      // (parts rows, ...)
+        });
         TreeSet<String> missing = new TreeSet<>();
-        java.util.Set<Object> covered = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        model.namedParameters().forEach((k, v) -> {
+        Set<Object> covered = Collections.newSetFromMap(new IdentityHashMap<>());
+        params.forEach((k, v) -> {
             if (state.containsKey(k)) {
                 covered.add(v);
             }
         });
-        model.namedParameters().forEach((k, v) -> {
+        params.forEach((k, v) -> {
             if (!state.containsKey(k) && !covered.contains(v)) {
                 missing.add(k);
             }

@@ -40,7 +40,7 @@ public final class Models {
         long embedExtras = (c.positions() == Positions.LEARNED ? (long) c.maxPositions() * d : 0)
                 + (long) c.tokenTypes() * d + (c.embeddingNorm() ? 2 * d : 0);
         long vocab = c.vocabSize();
-        long output = c.tieOutput() ? 0 : vocab * d;
+        long output = (c.tieOutput() ? 0 : vocab * d) + (c.outputBias() ? vocab : 0);
         return switch (c.architecture()) {
             case ENCODER_DECODER -> c.sourceVocabSize() * tokenDim + (c.shareSourceTarget() ? 0 : vocab * tokenDim)
                     + 2 * embedExtras + encoder + decoder + output;

@@ -38,6 +38,7 @@ import org.transformer4j.nn.NormPlacement;
  * @param attention         SOFTMAX, LINEAR or LINEAR_DELTA
  * @param bias              biases in linear layers
  * @param tieOutput         the output projection shares the (target) embedding matrix
+ * @param outputBias        a learned bias added to the logits (Marian's final_logits_bias)
  * @param shareSourceTarget encoder and decoder share one embedding (needs equal vocabularies)
  * @param scaleEmbeddings   multiply embeddings by sqrt(dModel) (paper section 3.4)
  * @param embeddingNorm     a LayerNorm after summing embeddings (BERT)
@@ -49,7 +50,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
                                 Activation activation, boolean gatedFeedForward, NormLayer.Kind norm,
                                 NormPlacement normPlacement, Boolean finalNorm, float layerNormEps, Positions positions,
                                 int maxPositions, int positionalDim, AttentionKind attention, boolean bias,
-                                boolean tieOutput, boolean shareSourceTarget, boolean scaleEmbeddings,
+                                boolean tieOutput, boolean outputBias, boolean shareSourceTarget, boolean scaleEmbeddings,
                                 boolean embeddingNorm, int tokenTypes, InitScheme init) {
 
     /** Which stacks a model has. */
@@ -127,6 +128,8 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
         require(!shareSourceTarget || sourceVocabSize == vocabSize, "share_source_target",
                 "true (source_vocab_size " + sourceVocabSize + " != vocab_size " + vocabSize + ")");
         require(tokenTypes >= 0, "token_types", tokenTypes);
+        require(!outputBias || architecture != Architecture.ENCODER_ONLY, "output_bias",
+                "true (an encoder-only model has no output projection)");
         if (finalNorm == null) {
             finalNorm = normPlacement == NormPlacement.PRE;
         }
@@ -150,7 +153,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withArchitecture(Architecture architecture) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -159,7 +162,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize == this.vocabSize ? 0 : sourceVocabSize,
                 dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -167,7 +170,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withSourceVocabSize(int sourceVocabSize) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -175,7 +178,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withDModel(int dModel) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -184,7 +187,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads,
                 kvHeads == this.heads ? 0 : kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -192,7 +195,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withKvHeads(int kvHeads) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -200,7 +203,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withEncoderLayers(int encoderLayers) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -208,7 +211,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withDecoderLayers(int decoderLayers) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -216,7 +219,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withDFF(int dFF) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -224,7 +227,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withDropout(float dropout) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -232,7 +235,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withActivation(Activation activation) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -240,7 +243,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withGatedFeedForward(boolean gatedFeedForward) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -248,7 +251,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withNorm(NormLayer.Kind norm) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -256,7 +259,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withNormPlacement(NormPlacement normPlacement) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, null, layerNormEps,
-                positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -264,7 +267,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withFinalNorm(Boolean finalNorm) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -272,7 +275,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withLayerNormEps(float layerNormEps) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -281,7 +284,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
                 layerNormEps, positions, maxPositions,
-                positions != Positions.SINUSOIDAL_CONCAT ? 0 : positionalDim > 0 ? positionalDim : (dModel / 4) * 2, attention, bias, tieOutput, shareSourceTarget,
+                positions != Positions.SINUSOIDAL_CONCAT ? 0 : positionalDim > 0 ? positionalDim : (dModel / 4) * 2, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -289,7 +292,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withMaxPositions(int maxPositions) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -297,7 +300,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withPositionalDim(int positionalDim) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -305,7 +308,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withAttention(AttentionKind attention) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -313,7 +316,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withBias(boolean bias) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -321,7 +324,15 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withTieOutput(boolean tieOutput) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
+                scaleEmbeddings, embeddingNorm, tokenTypes, init);
+    }
+
+    /** A copy with outputBias replaced. */
+    public TransformerConfig withOutputBias(boolean outputBias) {
+        return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
+                decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -329,7 +340,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withShareSourceTarget(boolean shareSourceTarget) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -337,7 +348,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withScaleEmbeddings(boolean scaleEmbeddings) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -345,7 +356,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withEmbeddingNorm(boolean embeddingNorm) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -353,7 +364,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withTokenTypes(int tokenTypes) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -361,7 +372,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public TransformerConfig withInit(InitScheme init) {
         return new TransformerConfig(architecture, vocabSize, sourceVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, activation, gatedFeedForward, norm, normPlacement, finalNorm,
-                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, shareSourceTarget,
+                layerNormEps, positions, maxPositions, positionalDim, attention, bias, tieOutput, outputBias, shareSourceTarget,
                 scaleEmbeddings, embeddingNorm, tokenTypes, init);
     }
 
@@ -398,7 +409,7 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public static TransformerConfig paperBase() {
         return new TransformerConfig(Architecture.ENCODER_DECODER, 37000, 0, 512, 8, 0, 6, 6, 2048, 0.1f,
                 Activation.RELU, false, NormLayer.Kind.LAYER_NORM, NormPlacement.POST, null, 1e-6f,
-                Positions.SINUSOIDAL, 5000, 0, AttentionKind.SOFTMAX, true, true, true, true, false, 0, InitScheme.XAVIER);
+                Positions.SINUSOIDAL, 5000, 0, AttentionKind.SOFTMAX, true, true, false, true, true, false, 0, InitScheme.XAVIER);
     }
 
     /** The paper's big model: d 1024, 16 heads, d_ff 4096, dropout 0.3. */
@@ -410,27 +421,27 @@ public record TransformerConfig(Architecture architecture, int vocabSize, int so
     public static TransformerConfig gpt2() {
         return new TransformerConfig(Architecture.DECODER_ONLY, 50257, 0, 768, 12, 0, 0, 12, 3072, 0.1f,
                 Activation.GELU_TANH, false, NormLayer.Kind.LAYER_NORM, NormPlacement.PRE, true, 1e-5f,
-                Positions.LEARNED, 1024, 0, AttentionKind.SOFTMAX, true, true, false, false, false, 0, InitScheme.GPT2);
+                Positions.LEARNED, 1024, 0, AttentionKind.SOFTMAX, true, true, false, false, false, false, 0, InitScheme.GPT2);
     }
 
     /** all-MiniLM-L6-v2's shape: a BERT-style encoder, 6 layers, d 384, 12 heads, Post-LN, embedding norm. */
     public static TransformerConfig miniLm() {
         return new TransformerConfig(Architecture.ENCODER_ONLY, 30522, 0, 384, 12, 0, 6, 0, 1536, 0.1f,
                 Activation.GELU, false, NormLayer.Kind.LAYER_NORM, NormPlacement.POST, false, 1e-12f,
-                Positions.LEARNED, 512, 0, AttentionKind.SOFTMAX, true, true, false, false, true, 2, InitScheme.NORMAL);
+                Positions.LEARNED, 512, 0, AttentionKind.SOFTMAX, true, true, false, false, false, true, 2, InitScheme.NORMAL);
     }
 
     /** A small paper-style model for tests and demos: 2+2 layers, d 64, 4 heads. */
     public static TransformerConfig tinyPaper() {
         return new TransformerConfig(Architecture.ENCODER_DECODER, 128, 0, 64, 4, 0, 2, 2, 256, 0.1f,
                 Activation.RELU, false, NormLayer.Kind.LAYER_NORM, NormPlacement.POST, null, 1e-6f,
-                Positions.SINUSOIDAL, 512, 0, AttentionKind.SOFTMAX, true, true, true, true, false, 0, InitScheme.XAVIER);
+                Positions.SINUSOIDAL, 512, 0, AttentionKind.SOFTMAX, true, true, false, true, true, false, 0, InitScheme.XAVIER);
     }
 
     /** A small GPT-style model for tests and demos: 2 layers, d 64, 4 heads, 256 positions. */
     public static TransformerConfig tinyGpt() {
         return new TransformerConfig(Architecture.DECODER_ONLY, 128, 0, 64, 4, 0, 0, 2, 256, 0.1f,
                 Activation.GELU_TANH, false, NormLayer.Kind.LAYER_NORM, NormPlacement.PRE, true, 1e-5f,
-                Positions.LEARNED, 256, 0, AttentionKind.SOFTMAX, true, true, false, false, false, 0, InitScheme.GPT2);
+                Positions.LEARNED, 256, 0, AttentionKind.SOFTMAX, true, true, false, false, false, false, 0, InitScheme.GPT2);
     }
 }

@@ -25,8 +25,12 @@ public record LayerSpec(int dModel, int heads, int kvHeads, int dFF, Activation 
     /** Softmax attention or one of the linear (fast weight) variants. */
     public enum AttentionKind { SOFTMAX, LINEAR, LINEAR_DELTA }
 
-    /** Positional schemes: added or concatenated sinusoids, learned table, rotary, linear biases, none. */
-    public enum Positions { SINUSOIDAL, SINUSOIDAL_CONCAT, LEARNED, ROPE, ALIBI, NONE }
+    /**
+     * Positional schemes: added or concatenated sinusoids, learned table, rotary, linear biases, none.
+     * SINUSOIDAL interleaves sin and cos as the paper writes it; SINUSOIDAL_HALVES has the same frequencies
+     * with every sine in the first half of the dimensions and every cosine in the second (HF Marian).
+     */
+    public enum Positions { SINUSOIDAL, SINUSOIDAL_CONCAT, LEARNED, ROPE, ALIBI, NONE, SINUSOIDAL_HALVES }
 
     /** A new self- or cross-attention sublayer of the configured kind. */
     public Attention newAttention(boolean selfAttention, org.transformer4j.tensor.Rng rng) {

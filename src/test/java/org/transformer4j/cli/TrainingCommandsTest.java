@@ -41,7 +41,11 @@ class TrainingCommandsTest {
         String bleuLine = r.out().lines().filter(l -> l.startsWith("BLEU: ")).findFirst().orElseThrow();
         assertEquals(bleuLine, String.format(java.util.Locale.ROOT, "BLEU: %.1f", ((Number) scores.get("bleu")).doubleValue()));
         assertTrue(Files.readString(run.resolve("test.json")).contains("\"references\": ["), "test.json lists references");
-        Path fig = dir.resolve("run.json");
+        WeightsCommandTest.Run ids = WeightsCommandTest.run("translate", "--model", run.toString(), "--input-ids", "[5, 6, 7]",
+                "--ids", "--beam", "2", "--max-new-tokens", "4");
+        assertEquals(0, ids.code(), ids.err());
+        assertTrue(ids.out().strip().matches("\\[(\\d+(, \\d+){0,3})?\\]"), "at most 4 ids as JSON: " + ids.out());
+        Path fig = dir.resolve("figure.json");
         assertEquals(0, WeightsCommandTest.run("figure", "--model", run.toString(), "-o", fig.toString()).code());
         assertTrue(Files.readString(fig).contains("Masked Multi-Head"), "the trained model's figure");
     }

@@ -56,7 +56,8 @@ class TransformerConfigTest {
         return List.of(p, p.withShareSourceTarget(false).withSourceVocabSize(70), p.withTieOutput(false),
                 p.withNormPlacement(NormPlacement.PRE), p.withPositions(Positions.LEARNED),
                 p.withTieOutput(false).withPositions(Positions.SINUSOIDAL_CONCAT).withPositionalDim(8), p.withNorm(NormLayer.Kind.RMS_NORM),
-                g, g.withKvHeads(2), g.withGatedFeedForward(true).withActivation(Activation.SILU), g.withBias(false),
+                p.withOutputBias(true), p.withPositions(Positions.SINUSOIDAL_HALVES), p.withTieOutput(false).withOutputBias(true),
+                g, g.withOutputBias(true), g.withKvHeads(2), g.withGatedFeedForward(true).withActivation(Activation.SILU), g.withBias(false),
                 g.withPositions(Positions.ROPE), g.withPositions(Positions.ALIBI), g.withTieOutput(false),
                 g.withAttention(AttentionKind.LINEAR).withPositions(Positions.NONE),
                 g.withAttention(AttentionKind.LINEAR_DELTA).withPositions(Positions.SINUSOIDAL), e, e.withTokenTypes(0));
@@ -93,6 +94,16 @@ class TransformerConfigTest {
         assertMessage(() -> ConfigJson.parse("{\"d_model\": 8}"), "missing");
         assertMessage(() -> ConfigJson.parse("[1]"), "JSON object");
         assertMessage(() -> ConfigJson.parse("{\"preset\": \"tiny-gpt\", \"vocab_size\": -5}"), "vocab_size", "-5");
+    }
+
+    @Test
+    void aConfigWrittenBeforeOutputBiasExistedReadsAsWithout() {
+        TransformerConfig c = TransformerConfig.tinyPaper();
+        String old = ConfigJson.write(c).replaceAll("(?m)^\\s*\"output_bias\": false,\n", "");
+        assertFalse(old.contains("output_bias"), old);
+        assertEquals(c, ConfigJson.parse(old));
+        assertTrue(ConfigJson.parse(ConfigJson.write(c.withOutputBias(true))).outputBias());
+        assertMessage(() -> TransformerConfig.miniLm().withOutputBias(true), "output_bias", "encoder-only");
     }
 
     @Test
