@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code t4j tokenize}: the token ids of a text, or of each line of a JSONL file, as JSON arrays. */
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
-        description = {"Print the token ids of TEXT as a JSON array, or with --jsonl one array per {\"text\": ...} line.",
-            "Tokenizers: a tokenizer.json (GPT-2 byte-level BPE or BERT WordPiece), a folder with one or with GPT-2's",
-            "vocab.json + merges.txt, or a tokenizer saved by ./t4j train."})
+        description = {"Print the token ids of TEXT as a JSON array, or with --jsonl one array",
+            "per {\"text\": ...} line. The tokenizer: a tokenizer.json (GPT-2 byte-level",
+            "BPE or BERT WordPiece), a folder with one or with GPT-2's vocab.json and",
+            "merges.txt, or a run folder of ./t4j train."})
 public final class TokenizeCommand implements Callable<Integer> {
 
     @Option(names = "--tokenizer", required = true, paramLabel = "DIR|FILE",

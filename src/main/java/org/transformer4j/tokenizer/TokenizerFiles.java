@@ -40,7 +40,7 @@ final class TokenizerFiles {
         boolean saved;
         try {
             Map<String, Object> json = TokenizerJson.readStandardObject(file);
-            if (json.containsKey("model")) {
+            if (json.get("model") instanceof Map) { // GPT-2's vocab.json has a token "model" too
                 return fromTokenizerJson(json);
             }
             saved = json.containsKey("type") && json.containsKey("specials");

@@ -150,7 +150,7 @@ class PretrainedTokenizerFilesTest {
         assertProblem(dir, vocab, "not UTF-8 text");
         write("vocab.json", "{\"a\": 1");
         assertProblem(dir, vocab, "unexpected end of file");
-        write("vocab.json", "{" + byteVocab("\"ab\": 256") + "}");
+        write("vocab.json", "{" + byteVocab("\"ab\": 256, \"model\": 257") + "}"); // GPT-2 has the token "model"
         assertProblem(vocab, vocab, "this looks like a vocab.json; pass the folder that holds it and merges.txt");
     }
 
