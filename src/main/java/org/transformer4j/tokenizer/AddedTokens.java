@@ -41,14 +41,6 @@ final class AddedTokens {
         this.tokens = List.copyOf(tokens);
     }
 
-    List<Token> tokens() {
-        return tokens;
-    }
-
-    boolean isEmpty() {
-        return tokens.isEmpty();
-    }
-
     /**
      * Passes text to sink as ordinary runs and matched tokens. Each token's next occurrence is found with
      * {@link String#indexOf} and only searched again once the scan has passed it, so the text is scanned

@@ -19,10 +19,10 @@ final class Gpt2PreTokenizer {
     /** The pattern this class implements, exactly as GPT-2's encoder.py and tokenizer.json files write it. */
     static final String PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
-    static final int LETTER = 0;
-    static final int NUMBER = 1;
-    static final int SPACE = 2;
-    static final int OTHER = 3;
+    private static final int LETTER = 0;
+    private static final int NUMBER = 1;
+    private static final int SPACE = 2;
+    private static final int OTHER = 3;
 
     private static final byte[] ASCII_CLASS = new byte[128];
 
@@ -111,7 +111,7 @@ final class Gpt2PreTokenizer {
      * The code point of the valid UTF-8 sequence that starts at p (shortest form, no surrogates, at most
      * U+10FFFF), or -1 when none does: then the byte at p stands alone.
      */
-    static int codePointAt(byte[] b, int p, int n) {
+    private static int codePointAt(byte[] b, int p, int n) {
         int b0 = b[p] & 0xFF;
         if (b0 < 0x80) {
             return b0;
@@ -160,7 +160,7 @@ final class Gpt2PreTokenizer {
     }
 
     /** LETTER, NUMBER, SPACE or OTHER as the reference's regex classes say; -1 (an invalid byte) is OTHER. */
-    static int classOf(int cp) {
+    private static int classOf(int cp) {
         if (cp < 0x80) {
             return cp < 0 ? OTHER : ASCII_CLASS[cp];
         }

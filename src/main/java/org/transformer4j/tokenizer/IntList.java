@@ -22,10 +22,6 @@ final class IntList {
         size += vs.length;
     }
 
-    int size() {
-        return size;
-    }
-
     int[] toArray() {
         return Arrays.copyOf(values, size);
     }
