@@ -16,7 +16,8 @@ import java.util.Map;
  * }</pre>
  *
  * {@link #decode} drops pad, bos and eos and writes unk as U+FFFD, so decoding a model's output needs no
- * cleaning; ids outside the vocabulary are a caller mistake.
+ * cleaning; ids outside the vocabulary are a caller mistake. Pretrained vocabularies (GPT-2, BERT) have
+ * special ids of their own: see {@link PretrainedTokenizer}.
  */
 public interface Tokenizer {
     /** The padding id of the trained tokenizers. */

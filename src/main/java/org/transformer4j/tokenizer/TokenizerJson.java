@@ -13,19 +13,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON subset tokenizer files use, written and read by hand because this package imports the JDK only:
- * objects, arrays, strings and integers. The reader is strict (no floats, nulls, duplicate keys or trailing
- * text) and reports the first problem with its line and column.
+ * JSON for tokenizer files, written and read by hand because this package imports the JDK only. This
+ * project's own files use a strict subset (objects, arrays, strings and integers; no floats, nulls,
+ * duplicate keys or trailing text); {@link #readStandardObject} reads any JSON (HF tokenizer.json files,
+ * GPT-2's vocab.json), with {@link #NULL}, {@link Boolean} and {@link Double} for the rest. Either way the
+ * first problem is reported with its line and column.
  */
 final class TokenizerJson {
     /** Deeper nesting than any tokenizer file has; bounds the reader's recursion on hostile input. */
     private static final int MAX_DEPTH = 16;
 
+    /** The value of a JSON null in {@link #readStandardObject}'s maps and lists. */
+    static final Object NULL = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
+
     private final String text;
+    private final boolean standard;
     private int pos;
 
-    private TokenizerJson(String text) {
+    private TokenizerJson(String text, boolean standard) {
         this.text = text;
+        this.standard = standard;
     }
 
     // ---- writing ----
@@ -84,7 +96,19 @@ final class TokenizerJson {
 
     /** The top-level object of the file; a problem is an IllegalArgumentException saying what and where. */
     static Map<String, Object> readObject(Path path) throws IOException {
-        byte[] bytes = Files.readAllBytes(path);
+        return parseObject(Files.readAllBytes(path), false);
+    }
+
+    /**
+     * The top-level object of a file in any JSON (nulls, booleans and floats too); a problem is an
+     * IllegalArgumentException saying what and where.
+     */
+    static Map<String, Object> readStandardObject(Path path) throws IOException {
+        return parseObject(Files.readAllBytes(path), true);
+    }
+
+    /** The top-level object of UTF-8 JSON bytes, strict or standard. */
+    static Map<String, Object> parseObject(byte[] bytes, boolean standard) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -92,7 +116,7 @@ final class TokenizerJson {
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("not UTF-8 text");
         }
-        TokenizerJson r = new TokenizerJson(text);
+        TokenizerJson r = new TokenizerJson(text, standard);
         r.skipSpace();
         if (r.pos == text.length()) {
             throw new IllegalArgumentException("empty file");
@@ -182,7 +206,13 @@ final class TokenizerJson {
         } else if (c == '"') {
             return string();
         } else if (c == '-' || c >= '0' && c <= '9') {
-            return number();
+            return standard ? standardNumber() : number();
+        } else if (standard && c == 'n') {
+            return keyword("null", NULL);
+        } else if (standard && c == 't') {
+            return keyword("true", Boolean.TRUE);
+        } else if (standard && c == 'f') {
+            return keyword("false", Boolean.FALSE);
         }
         throw error("unexpected " + show(c));
     }
@@ -241,7 +271,17 @@ final class TokenizerJson {
 
     private String string() {
         pos++; // '"'
-        StringBuilder sb = new StringBuilder();
+        int start = pos;
+        while (pos < text.length()) { // fast path: no escapes
+            char c = text.charAt(pos);
+            if (c == '"') {
+                return text.substring(start, pos++);
+            } else if (c == '\\' || c < 0x20) {
+                break;
+            }
+            pos++;
+        }
+        StringBuilder sb = new StringBuilder().append(text, start, pos);
         while (true) {
             if (pos >= text.length()) {
                 throw error("unterminated string");
@@ -312,6 +352,62 @@ final class TokenizerJson {
             throw error("integer too large");
         }
         return Long.parseLong(text, start, pos, 10);
+    }
+
+    /** A number of standard JSON: a Long when it is an integer of at most 18 digits, else a Double. */
+    private Object standardNumber() {
+        int start = pos;
+        if (peekIs('-')) {
+            pos++;
+        }
+        int digits = pos;
+        skipDigits();
+        int intDigits = pos - digits;
+        if (intDigits == 0 || intDigits > 1 && text.charAt(digits) == '0') {
+            pos = start;
+            throw error("malformed number");
+        }
+        boolean integer = true;
+        if (peekIs('.')) {
+            integer = false;
+            pos++;
+            requireDigits(start);
+        }
+        if (peekIs('e') || peekIs('E')) {
+            integer = false;
+            pos++;
+            if (peekIs('+') || peekIs('-')) {
+                pos++;
+            }
+            requireDigits(start);
+        }
+        if (integer && intDigits <= 18) {
+            return Long.parseLong(text, start, pos, 10);
+        }
+        return Double.parseDouble(text.substring(start, pos));
+    }
+
+    private void requireDigits(int numberStart) {
+        int from = pos;
+        skipDigits();
+        if (pos == from) {
+            pos = numberStart;
+            throw error("malformed number");
+        }
+    }
+
+    private void skipDigits() {
+        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+            pos++;
+        }
+    }
+
+    private Object keyword(String word, Object value) {
+        if (!text.startsWith(word, pos)) {
+            throw error("unexpected " + show(text.charAt(pos)));
+        }
+        pos += word.length();
+        return value;
     }
 
     private void expect(char c) {
