@@ -40,18 +40,23 @@ final class RunPictures {
         return e.sources().get(item);
     }
 
-    /** A correct translation of a long source among the first 200 items (reordering shows best), else the first one. */
+    /**
+     * A correct translation of a long source among the first 200 items (reordering shows best); else a
+     * non-empty one; else the first item (an untrained model may translate everything as nothing: its map
+     * then has the single end-of-sequence row).
+     */
     private static int example(TranslationEvaluation e) {
         int best = -1;
+        int bestRank = -1;
         for (int i = 0; i < Math.min(200, e.size()); i++) {
-            if (e.sources().get(i).isBlank() || e.outputs().get(i).isBlank()) {
+            String source = e.sources().get(i);
+            if (source.isBlank() || source.length() > 60) {
                 continue;
             }
-            boolean better = best < 0 || (e.correct(i) && !e.correct(best))
-                    || (e.correct(i) == e.correct(best) && e.sources().get(i).length() > e.sources().get(best).length()
-                        && e.sources().get(i).length() <= 60);
-            if (better) {
+            int rank = (e.correct(i) ? 2 : 0) + (e.outputs().get(i).isBlank() ? 0 : 1);
+            if (rank > bestRank || (rank == bestRank && source.length() > e.sources().get(best).length())) {
                 best = i;
+                bestRank = rank;
             }
         }
         return best;

@@ -45,6 +45,17 @@ class TrainingCommandsTest {
                 "--ids", "--beam", "2", "--max-new-tokens", "4");
         assertEquals(0, ids.code(), ids.err());
         assertTrue(ids.out().strip().matches("\\[(\\d+(, \\d+){0,3})?\\]"), "at most 4 ids as JSON: " + ids.out());
+        // inspect attention draws every map of the trained model; heads lists every head of every module.
+        Path html = dir.resolve("att.html");
+        WeightsCommandTest.Run a = WeightsCommandTest.run("inspect", "attention", "--model", run.toString(), "-o", html.toString(),
+                "zweiundvierzig");
+        assertEquals(0, a.code(), a.err());
+        String page = Files.readString(html);
+        assertEquals(6, page.split("<section>", -1).length - 2, "the lines view and a heatmap per attention module");
+        assertTrue(page.contains("decoder.layers.1.multihead_attn (cross)"), "cross-attention is labelled");
+        WeightsCommandTest.Run h = WeightsCommandTest.run("inspect", "heads", "--model", run.toString(), "--json", "zweiundvierzig");
+        assertEquals(0, h.code(), h.err());
+        assertEquals(6 * 4, h.out().lines().count(), h.out());
         Path fig = dir.resolve("figure.json");
         assertEquals(0, WeightsCommandTest.run("figure", "--model", run.toString(), "-o", fig.toString()).code());
         assertTrue(Files.readString(fig).contains("Masked Multi-Head"), "the trained model's figure");
