@@ -59,7 +59,7 @@ public final class OnnxBert {
 
     /** The encoder of an open ONNX file, in evaluation mode; errors name the file. */
     public static EncoderOnly load(OnnxFile f) {
-        try {
+        return inFile(f, () -> {
             Map<String, Weight> named = hfNames(f);
             EncoderOnly model = new EncoderOnly(config(f, named), new Rng(0));
             KeyMapping.BERT.load(model, named.keySet(), k -> {
@@ -69,6 +69,13 @@ public final class OnnxBert {
             });
             model.eval();
             return model;
+        });
+    }
+
+    /** Runs a step of reading f, prefixing the file's name to the errors that do not name it yet. */
+    static <T> T inFile(OnnxFile f, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
         } catch (OnnxException e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -88,6 +95,9 @@ public final class OnnxBert {
             if (m.matches()) {
                 layers.add(Integer.parseInt(m.group(1)));
             }
+        }
+        if (layers.isEmpty() || layers.size() != layers.last() + 1) {
+            throw new IllegalArgumentException("the graph's encoder layers are numbered " + layers + ", not 0..N-1");
         }
         Graph g = new Graph(f);
         int d = words[1];
