@@ -121,7 +121,7 @@ class OnnxBertMalformedTest {
     }
 
     /** Replaces every occurrence of from (node names, value names, initializer names) by to, of the same length. */
-    private static void replace(byte[] bytes, String from, String to) {
+    static void replace(byte[] bytes, String from, String to) {
         byte[] f = from.getBytes(StandardCharsets.UTF_8);
         byte[] t = to.getBytes(StandardCharsets.UTF_8);
         assertTrue(f.length == t.length && indexOf(bytes, f, 0) >= 0, from);
@@ -130,7 +130,7 @@ class OnnxBertMalformedTest {
         }
     }
 
-    private static int indexOf(byte[] hay, byte[] needle, int from) {
+    static int indexOf(byte[] hay, byte[] needle, int from) {
         outer:
         for (int i = from; i <= hay.length - needle.length; i++) {
             for (int j = 0; j < needle.length; j++) {
