@@ -8,7 +8,8 @@ import org.transformer4j.nn.Module;
 
 /**
  * One entry for Hugging Face model folders: config.json's {@code model_type} picks the loader.
- * Supported families: {@code gpt2} ({@link HfGpt2}) and {@code marian} ({@link HfMarian}).
+ * Supported families: {@code gpt2} ({@link HfGpt2}), {@code marian} ({@link HfMarian}) and
+ * {@code bert} ({@link HfBert}).
  *
  * <pre>{@code
  * Module model = HfModels.load(Path.of("opus-mt-de-en"));   // config.json + model.safetensors
@@ -19,7 +20,7 @@ public final class HfModels {
     }
 
     /** The model types this class loads. */
-    public static final List<String> SUPPORTED = List.of("gpt2", "marian");
+    public static final List<String> SUPPORTED = List.of("gpt2", "marian", "bert");
 
     /** Whether dir looks like a Hugging Face model folder: a config.json with a model_type. */
     public static boolean isHfFolder(Path dir) {
@@ -46,6 +47,7 @@ public final class HfModels {
         return switch (type) {
             case "gpt2" -> HfGpt2.config(f);
             case "marian" -> HfMarian.config(f);
+            case "bert" -> HfBert.config(f);
             default -> throw unsupported(f.file(), type);
         };
     }
@@ -56,6 +58,7 @@ public final class HfModels {
         return switch (type) {
             case "gpt2" -> HfGpt2.load(dir);
             case "marian" -> HfMarian.load(dir);
+            case "bert" -> HfBert.load(dir);
             default -> throw unsupported(dir.resolve("config.json"), type);
         };
     }

@@ -115,10 +115,52 @@ public record KeyMapping(String family, List<Rule> rules, List<Pattern> ignored)
         return List.copyOf(rules);
     }
 
+    /**
+     * HF transformers' BertModel (BERT, MiniLM, sentence-transformers encoders; the "bert." prefix of the task
+     * models is optional): query/key/value stacked into in_proj, the norm after attention as norm1, the norm after
+     * the feed-forward network as norm2, intermediate/output dense as linear1/linear2. Old checkpoints' LayerNorm
+     * gamma/beta read as weight/bias. The pooler (dense + tanh over [CLS]) and task heads ({@code cls.*}) are not
+     * part of {@link EncoderOnly} and are skipped, as is the {@code position_ids} buffer.
+     */
+    public static final KeyMapping BERT = new KeyMapping("bert", bertRules(), List.of(
+            Pattern.compile("(?:bert\\.)?embeddings\\.position_ids"), Pattern.compile("(?:bert\\.)?pooler\\..*"),
+            Pattern.compile("cls\\..*")));
+
+    private static List<Rule> bertRules() {
+        String e = "(?:bert\\.)?embeddings\\.";
+        String l = "(?:bert\\.)?encoder\\.layer\\.(\\d+)\\.";
+        String ours = "encoder.layers.$1.";
+        List<Rule> rules = new ArrayList<>(List.of(
+                Rule.copy(e + "word_embeddings\\.weight", "embed.tokens.weight"),
+                Rule.copy(e + "position_embeddings\\.weight", "embed.positions.weight"),
+                Rule.copy(e + "token_type_embeddings\\.weight", "embed.types.weight"),
+                Rule.copy(e + "LayerNorm\\.(?:weight|gamma)", "embed.norm.weight"),
+                Rule.copy(e + "LayerNorm\\.(?:bias|beta)", "embed.norm.bias")));
+        String[] qkv = {"query", "key", "value"};
+        for (int i = 0; i < 3; i++) {
+            rules.add(Rule.part(l + "attention\\.self\\." + qkv[i] + "\\.(weight|bias)", ours + "self_attn.in_proj_$2", i, 3));
+        }
+        rules.add(Rule.copy(l + "attention\\.output\\.dense\\.(weight|bias)", ours + "self_attn.out_proj.$2"));
+        rules.add(Rule.copy(l + "intermediate\\.dense\\.(weight|bias)", ours + "linear1.$2"));
+        rules.add(Rule.copy(l + "output\\.dense\\.(weight|bias)", ours + "linear2.$2"));
+        String[][] norms = {{"attention\\.output\\.LayerNorm", "norm1"}, {"output\\.LayerNorm", "norm2"}};
+        for (String[] n : norms) {
+            rules.add(Rule.copy(l + n[0] + "\\.(?:weight|gamma)", ours + n[1] + ".weight"));
+            rules.add(Rule.copy(l + n[0] + "\\.(?:bias|beta)", ours + n[1] + ".bias"));
+        }
+        return List.copyOf(rules);
+    }
+
     /** Our key for a foreign key, or null when the key is ignored; an unknown key is an error. */
     public String ours(String foreign) {
         Rule r = rule(foreign);
         return r == null ? null : r.foreign().matcher(foreign).replaceAll(r.ours());
+    }
+
+    /** Whether the family has this key: a rule maps it or it is one of the ignored ones. */
+    public boolean knows(String foreign) {
+        return rules.stream().anyMatch(r -> r.foreign().matcher(foreign).matches())
+                || ignored.stream().anyMatch(p -> p.matcher(foreign).matches());
     }
 
     /** The rule for a foreign key, or null when the key is ignored; an unknown key is an error. */
