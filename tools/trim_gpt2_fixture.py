@@ -76,7 +76,8 @@ def main():
     write(os.path.join(OUT, "reference.safetensors"), trimmed)
     prompts = [{"text": p["text"], "input_ids": [index[t] for t in p["input_ids"]],
                 "greedy_ids": [index[t] for t in p["greedy_ids"]],
-                "original_input_ids": p["input_ids"], "original_greedy_ids": p["greedy_ids"]} for p in ref["prompts"]]
+                "original_input_ids": p["input_ids"], "original_greedy_ids": p["greedy_ids"],
+                "original_greedy_text": p["greedy_text"]} for p in ref["prompts"]]
     json.dump({"vocabulary": used, "prompts": prompts, "source": "trimmed from HF transformers "
                + ref.get("transformers", "?") + " reference"}, open(os.path.join(OUT, "reference.json"), "w"), indent=1)
     print(f"{len(used)} tokens kept; wrote {OUT}")

@@ -174,21 +174,26 @@ public final class TranslateCommand implements Callable<Integer> {
 
     /** A JSON array of token ids; anything else is a one-line error. */
     static int[] parseIds(String text) {
+        return parseIds("--input-ids", text);
+    }
+
+    /** A JSON array of token ids given with the option; anything else is a one-line error naming it. */
+    static int[] parseIds(String option, String text) {
         Object parsed;
         try {
             parsed = Json.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--input-ids is not valid JSON (" + e.getMessage() + "); expected an "
+            throw new IllegalArgumentException(option + " is not valid JSON (" + e.getMessage() + "); expected an "
                     + "array of token ids such as \"[5, 17, 0]\"");
         }
         if (!(parsed instanceof List<?> list) || list.isEmpty()) {
-            throw new IllegalArgumentException("--input-ids must be a non-empty JSON array of token ids such as "
+            throw new IllegalArgumentException(option + " must be a non-empty JSON array of token ids such as "
                     + "\"[5, 17, 0]\", got " + Json.kind(parsed));
         }
         int[] out = new int[list.size()];
         for (int i = 0; i < out.length; i++) {
             if (!(list.get(i) instanceof Long l) || l < 0 || l > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("--input-ids: element " + i + " is not a token id (a non-negative "
+                throw new IllegalArgumentException(option + ": element " + i + " is not a token id (a non-negative "
                         + "integer): " + list.get(i));
             }
             out[i] = l.intValue();
@@ -196,7 +201,7 @@ public final class TranslateCommand implements Callable<Integer> {
         return out;
     }
 
-    private static String json(int[] ids) {
+    static String json(int[] ids) {
         return Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(", ", "[", "]"));
     }
 }

@@ -1,7 +1,10 @@
 package org.transformer4j.model;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.transformer4j.nn.Activation;
 import org.transformer4j.tensor.Rng;
@@ -50,5 +53,48 @@ public final class HfGpt2 {
         HfFiles.loadWeights(model, dir, KeyMapping.GPT2);
         model.eval();
         return model;
+    }
+
+    /**
+     * A folder's special tokens for generation.
+     *
+     * @param bosTokenId  the token a generation without a prompt starts from, or -1 when there is none
+     * @param eosTokenIds the tokens that end a generation (GPT-2: 50256, {@code <|endoftext|>})
+     */
+    public record SpecialTokens(int bosTokenId, List<Integer> eosTokenIds) {
+        public SpecialTokens {
+            eosTokenIds = List.copyOf(eosTokenIds);
+        }
+    }
+
+    /**
+     * bos_token_id and eos_token_id (a number or a list) from generation_config.json when it sets them, else
+     * from config.json. Ids outside the model's vocabulary are left out: such a token can never be generated
+     * (a test model trimmed to a few tokens keeps GPT-2's 50256).
+     */
+    public static SpecialTokens specialTokens(Path dir) throws IOException {
+        HfFiles.JsonFile config = HfFiles.JsonFile.read(dir.resolve("config.json"));
+        int vocab = config.integer("vocab_size", 1);
+        HfFiles.JsonFile generation = Files.isRegularFile(dir.resolve("generation_config.json"))
+                ? HfFiles.JsonFile.read(dir.resolve("generation_config.json")) : null;
+        List<Integer> bos = ids(generation != null && generation.has("bos_token_id") ? generation : config, "bos_token_id");
+        List<Integer> eos = ids(generation != null && generation.has("eos_token_id") ? generation : config, "eos_token_id");
+        bos.removeIf(id -> id >= vocab);
+        eos.removeIf(id -> id >= vocab);
+        return new SpecialTokens(bos.isEmpty() ? -1 : bos.get(0), eos);
+    }
+
+    /** A field that is absent, null, a token id or a list of token ids. */
+    private static List<Integer> ids(HfFiles.JsonFile file, String key) {
+        Object v = file.json().get(key);
+        List<Integer> out = new ArrayList<>();
+        for (Object o : v instanceof List<?> list ? list : v == null ? List.of() : List.of(v)) {
+            if (!(o instanceof Long l) || l < 0 || l > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(file.file() + ": field " + key + " must be a token id or a list of "
+                        + "them, got " + file.describe(v));
+            }
+            out.add(l.intValue());
+        }
+        return out;
     }
 }
