@@ -153,9 +153,10 @@ public final class OnnxFile implements AutoCloseable {
     public Tensor load(OnnxTensorEntry e, Kernels kernels) {
         int[] shape = e.intShape();
         int n = arrayLength(e);
-        float[] out = new float[n];
         DType dt = OnnxTensorEntry.dtype(e.dataType());
         MemorySegment values = values(e, n);
+        requireStoredBytes(e, dt, n, values);   // before allocating: the shape alone must not size an array
+        float[] out = new float[n];
         try {
             switch (e.storage()) {
                 case RAW -> {
@@ -203,6 +204,7 @@ public final class OnnxFile implements AutoCloseable {
         if (dt == null || dt.isFloatingPoint()) {
             throw new OnnxException(label, "tensor '" + e.name() + "' is " + e.typeName() + ", not an integer tensor");
         }
+        requireStoredBytes(e, dt, n, values);
         return switch (e.storage()) {
             case RAW -> TensorDecoder.toLongs(dt, values, n);
             case INT32_DATA, INT64_DATA -> {
@@ -241,6 +243,33 @@ public final class OnnxFile implements AutoCloseable {
             v[i] = p.varint();
         }
         return v;
+    }
+
+    /**
+     * Refuses a tensor whose stored bytes cannot hold its shape's elements (raw data of the exact size,
+     * packed fixed-width values of at least n entries, varints of at least one byte each), so a lying
+     * shape fails here instead of allocating its array.
+     */
+    private void requireStoredBytes(OnnxTensorEntry e, DType dt, int n, MemorySegment values) {
+        long have = values.byteSize();
+        long need = switch (e.storage()) {
+            case RAW -> {
+                if (dt == null) {
+                    throw unsupported(e);
+                }
+                yield (long) n * dt.byteSize();
+            }
+            case FLOAT_DATA -> 4L * n;
+            case DOUBLE_DATA -> 8L * n;
+            case INT32_DATA, INT64_DATA -> n;   // a varint takes at least one byte
+            case NONE, EXTERNAL -> 0;
+        };
+        boolean ok = e.storage() == OnnxTensorEntry.Storage.RAW ? have == need : have >= need;
+        if (!ok) {
+            throw new OnnxException(label, "tensor '" + e.name() + "' " + e.typeName() + " " + e.shapeString() + " needs "
+                    + (e.storage() == OnnxTensorEntry.Storage.RAW ? "" : "at least ") + need + " bytes of " + e.storage()
+                    + " values but the file holds " + have);
+        }
     }
 
     private int arrayLength(OnnxTensorEntry e) {

@@ -20,6 +20,10 @@ import java.util.List;
 public record GenerationConfig(int decoderStartTokenId, int eosTokenId, int maxLength, int numBeams, double lengthPenalty,
                                EarlyStopping earlyStopping, List<Integer> badTokenIds, int forcedEosTokenId,
                                boolean renormalizeLogits) {
+    /** The most beams a configuration may ask for (each beam holds its own cache). */
+    public static final int MAX_BEAMS = 256;
+    /** The longest output a configuration may ask for. */
+    public static final int MAX_LENGTH = 1 << 16;
 
     /** When beam search stops, as HF's early_stopping. */
     public enum EarlyStopping {
@@ -38,7 +42,8 @@ public record GenerationConfig(int decoderStartTokenId, int eosTokenId, int maxL
         require(decoderStartTokenId >= 0, "decoder_start_token_id", decoderStartTokenId);
         require(eosTokenId >= 0, "eos_token_id", eosTokenId);
         require(maxLength >= 2, "max_length", maxLength + " (the start token and at least one generated token)");
-        require(numBeams >= 1, "num_beams", numBeams);
+        require(numBeams >= 1 && numBeams <= MAX_BEAMS, "num_beams", numBeams + " (1.." + MAX_BEAMS + ")");
+        require(maxLength <= MAX_LENGTH, "max_length", maxLength + " (at most " + MAX_LENGTH + ")");
         require(Double.isFinite(lengthPenalty), "length_penalty", lengthPenalty);
         require(earlyStopping != null, "early_stopping", null);
         require(badTokenIds != null && badTokenIds.stream().allMatch(t -> t != null && t >= 0), "bad_words_ids", badTokenIds);

@@ -95,7 +95,9 @@ public final class HfBert {
 
     /** Builds the model and loads the weights; the model is in evaluation mode. */
     public static EncoderOnly load(Path dir) throws IOException {
-        EncoderOnly model = new EncoderOnly(config(dir.resolve("config.json")), new Rng(0));
+        TransformerConfig config = config(dir.resolve("config.json"));
+        HfFiles.requireWeightsFit(dir, config);
+        EncoderOnly model = new EncoderOnly(config, new Rng(0));
         HfFiles.loadWeights(model, dir, KeyMapping.BERT);
         model.eval();
         return model;

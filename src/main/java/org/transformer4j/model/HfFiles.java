@@ -147,6 +147,35 @@ final class HfFiles {
         return files;
     }
 
+    /**
+     * Refuses a config that describes far more than the folder's weights hold, before the model is built:
+     * a wrong vocab_size or layer count in config.json must be an error, not an OutOfMemoryError. Reads only
+     * the safetensors headers.
+     */
+    static void requireWeightsFit(Path dir, TransformerConfig config) throws IOException {
+        long stored = 0;
+        for (Path p : weightFiles(dir)) {
+            try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
+                for (var e : f.entries()) {
+                    stored += e.elementCount();
+                }
+            }
+        }
+        requireFits(config, stored, dir.resolve("config.json").toString());
+    }
+
+    /** The check of {@link #requireWeightsFit} for weights of stored values in total. */
+    static void requireFits(TransformerConfig config, long stored, String where) {
+        long wanted = Models.parameterCount(config);
+        long positions = (long) config.maxPositions() * config.dModel();   // position tables computed, not stored
+        if (wanted > stored + stored / 10 + 1_000_000 || positions > Math.max(stored, 1L << 24)) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "%s: describes a model of %,d parameters and %,d positions of width %d, but the weights hold %,d values "
+                    + "(a wrong vocab_size, layer count or max_position_embeddings?)", where, wanted, config.maxPositions(),
+                    config.dModel(), stored));
+        }
+    }
+
     /** Loads every tensor of the folder's weight files into the model through the mapping. */
     static void loadWeights(Module model, Path dir, KeyMapping mapping) throws IOException {
         List<SafeTensorsFile> open = new ArrayList<>();

@@ -49,6 +49,7 @@ public final class HfGpt2 {
     /** Builds the model and loads the weights; the model is in evaluation mode. */
     public static DecoderOnly load(Path dir) throws IOException {
         TransformerConfig config = config(dir.resolve("config.json"));
+        HfFiles.requireWeightsFit(dir, config);
         DecoderOnly model = new DecoderOnly(config, new Rng(0));
         HfFiles.loadWeights(model, dir, KeyMapping.GPT2);
         model.eval();

@@ -119,6 +119,7 @@ public final class HfMarian {
     }
 
     static EncoderDecoder load(Path dir, TransformerConfig config) throws IOException {
+        HfFiles.requireWeightsFit(dir, config);
         EncoderDecoder model = new EncoderDecoder(config, new Rng(0));
         HfFiles.loadWeights(model, dir, KeyMapping.MARIAN);
         model.eval();
@@ -192,8 +193,12 @@ public final class HfMarian {
                     + g.describe(es));
         };
         int forcedEos = g.has("forced_eos_token_id") ? tokenId(g, g, "forced_eos_token_id", vocab) : -1;
-        return new GenerationConfig(start, eos, maxLength, g.integer("num_beams", 1, 1), g.number("length_penalty", 1.0),
-                early, badTokens(g, vocab), forcedEos, g.bool("renormalize_logits", false));
+        try {
+            return new GenerationConfig(start, eos, maxLength, g.integer("num_beams", 1, 1), g.number("length_penalty", 1.0),
+                    early, badTokens(g, vocab), forcedEos, g.bool("renormalize_logits", false));
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith(g.file().toString()) ? e : new IllegalArgumentException(g.file() + ": " + e.getMessage(), e);
+        }
     }
 
     /** A token id from the generation settings, falling back on config.json; HF allows a list of eos ids, we one. */

@@ -61,7 +61,13 @@ public final class OnnxBert {
     public static EncoderOnly load(OnnxFile f) {
         return inFile(f, () -> {
             Map<String, Weight> named = hfNames(f);
-            EncoderOnly model = new EncoderOnly(config(f, named), new Rng(0));
+            TransformerConfig config = config(f, named);
+            long stored = 0;
+            for (Weight w : named.values()) {
+                stored += (w.entry().end() - w.entry().begin()) / 2;   // at most this many values: 2 bytes is the smallest type read
+            }
+            HfFiles.requireFits(config, stored, "the graph's weights");
+            EncoderOnly model = new EncoderOnly(config, new Rng(0));
             KeyMapping.BERT.load(model, named.keySet(), k -> {
                 Weight w = named.get(k);
                 Tensor t = f.load(w.entry(), Kernels.defaults());
