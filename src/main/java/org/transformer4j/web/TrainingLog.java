@@ -26,10 +26,6 @@ final class TrainingLog {
     }
 
     String read(String fromText) throws IOException {
-        if (file == null) {
-            throw new ApiError(404, "no training log: this model folder has no metrics.jsonl; start serve with --run DIR "
-                    + "(a run folder of ./t4j train) to follow one");
-        }
         long from = 0;
         if (fromText != null) {
             try {
@@ -41,6 +37,10 @@ final class TrainingLog {
             if (from < 0) {
                 throw ApiError.badRequest("query parameter \"from\" must be >= 0, got " + from);
             }
+        }
+        if (file == null) {
+            throw new ApiError(404, "no training log: this model folder has no metrics.jsonl; start serve with --run DIR "
+                    + "(a run folder of ./t4j train) to follow one");
         }
         JsonOut j = new JsonOut().beginObject().name("file").value(file.toString());
         long size;
