@@ -26,7 +26,7 @@ function ticks(lo, hi, n) {
 }
 
 function draw() {
-  const W = 900, H = 420, L = 60, R = 60, T = 16, B = 40;
+  const W = 1200, H = 420, L = 60, R = 60, T = 16, B = 40;
   chart.replaceChildren();
   chart.dataset.points = String(points.length);
   if (points.length === 0) {
