@@ -2,7 +2,6 @@ package org.transformer4j.web;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -86,24 +85,26 @@ final class FigureService {
     /** The figure's text (JSON or SVG), drawn now or taken from the cache. */
     String render(Key key) {
         CompletableFuture<String> existing;
-        synchronized (cache) {
+        Jobs.Running<String> running = null;
+        synchronized (cache) {                 // one drawing per key: later requests wait for the first one's
             existing = cache.get(key);
+            if (existing == null) {
+                running = jobs.start(stop -> draw(key));
+                cache.put(key, running.result());
+            }
         }
-        if (existing != null) {
+        if (running == null) {
             return await(existing);
         }
-        Jobs.Running<String> running = jobs.start(stop -> draw(key));
-        synchronized (cache) {
-            existing = cache.putIfAbsent(key, running.result());
-        }
-        running.result().whenComplete((v, e) -> {
+        CompletableFuture<String> mine = running.result();
+        mine.whenComplete((v, e) -> {
             if (e != null) {
                 synchronized (cache) {
-                    cache.remove(key, running.result());
+                    cache.remove(key, mine);        // a failed drawing is not kept
                 }
             }
         });
-        return existing != null ? await(existing) : jobs.await(running);
+        return jobs.await(running);
     }
 
     private String await(CompletableFuture<String> f) {
@@ -135,10 +136,5 @@ final class FigureService {
             trace = Trace.of(m, ExampleInputs.forward(m));
         }
         return trace;
-    }
-
-    /** The level's name as the API writes it. */
-    static String levelName(Figure.Level level) {
-        return level.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -87,12 +87,19 @@ final class Jobs implements AutoCloseable {
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
             pool.execute(() -> {
+                T value = null;
+                Throwable failure = null;
                 try {
-                    result.complete(work.apply(stop));
+                    value = work.apply(stop);
                 } catch (Throwable t) {
-                    result.completeExceptionally(t);
+                    failure = t;
                 } finally {
-                    slots.release();
+                    slots.release();        // before the result is seen, so an answered request no longer counts as busy
+                }
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                } else {
+                    result.complete(value);
                 }
             });
         } catch (RuntimeException e) {
