@@ -64,12 +64,7 @@ function setView(v) {
 }
 
 function fit() {
-  // Start readable: a tall figure is shown at its full width from the top rather than shrunk to fit.
-  const r = box.getBoundingClientRect();
-  const aspect = r.width / Math.max(1, r.height);
-  const [x, y, w, h] = full;
-  if (w / h >= aspect || h <= w * 2) setView([x, y, w, h]);
-  else setView([x, y, w, Math.max(w / aspect, h / 3)]);
+  setView(full.slice());   // the whole drawing; preserveAspectRatio centres it
 }
 
 function zoom(factor, cx, cy) {

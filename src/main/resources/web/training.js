@@ -53,7 +53,8 @@ function draw() {
   chart.append(svgEl('polyline', {class: 'loss', fill: 'none', stroke: '#2563eb', 'stroke-width': 1.6,
     points: shown.map(p => sx(p[0]).toFixed(1) + ',' + sy(p[1]).toFixed(1)).join(' ')}));
   if (evals.length) {
-    const e0 = Math.min(...evals.map(e => e[1])), e1 = Math.max(e0 + 1e-6, ...evals.map(e => e[1]));
+    // Dev scores (exact match, BLEU / 100) are drawn on 0..1 unless they leave it.
+    const e0 = Math.min(0, ...evals.map(e => e[1])), e1 = Math.max(1, ...evals.map(e => e[1]));
     const se = v => T + (1 - (v - e0) / (e1 - e0)) * (H - T - B);
     chart.append(svgEl('text', {x: W - R + 6, y: T + 10, 'font-size': 12, fill: '#16a34a'}, 'dev'));
     for (const [s, v] of evals) {

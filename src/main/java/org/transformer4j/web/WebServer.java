@@ -65,6 +65,11 @@ public final class WebServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+        // Without TCP_NODELAY a response written as headers then body waits ~40 ms for the client's delayed ACK
+        // (Nagle's algorithm); the JDK server reads this property once, when it first starts a server.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         this.server = HttpServer.create(address, 64);
         server.setExecutor(handlers);
         server.createContext("/", this::handle);

@@ -126,10 +126,12 @@ class BrowserTest {
 
     @Test
     void figureOpensAndClosesModules() throws Exception {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1500));   // a tall page for the tall figure
         driver.get(translator.url() + "/figure");
         int paper = figureLoaded(1);
         assertTrue(paper > 5, "the paper-level figure has boxes");
         screenshot("figure");
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 860));
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("level"))).selectByValue("blocks");
         int blocks = figureLoaded(2);
         assertTrue(driver.findElements(By.cssSelector("#figure g.group[data-group='group:encoder.layers.0.self_attn']")).isEmpty());
