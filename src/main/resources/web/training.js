@@ -56,7 +56,10 @@ function draw() {
     // Dev scores (exact match, BLEU / 100) are drawn on 0..1 unless they leave it.
     const e0 = Math.min(0, ...evals.map(e => e[1])), e1 = Math.max(1, ...evals.map(e => e[1]));
     const se = v => T + (1 - (v - e0) / (e1 - e0)) * (H - T - B);
-    chart.append(svgEl('text', {x: W - R + 6, y: T + 10, 'font-size': 12, fill: '#16a34a'}, 'dev'));
+    chart.append(svgEl('text', {x: W - R + 28, y: T + 10, 'font-size': 12, fill: '#16a34a'}, 'dev'));
+    for (const t of ticks(e0, e1, 4)) {
+      chart.append(svgEl('text', {x: W - R + 6, y: se(t) + 4, 'font-size': 11, fill: '#16a34a'}, +t.toFixed(3)));
+    }
     for (const [s, v] of evals) {
       chart.append(svgEl('circle', {cx: sx(s), cy: se(v), r: 4, fill: '#16a34a'}));
     }

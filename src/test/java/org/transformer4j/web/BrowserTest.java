@@ -157,7 +157,7 @@ class BrowserTest {
     @Test
     void attentionShowsMapsForTypedText() throws Exception {
         driver.get(translator.url() + "/attention");
-        String text = System.getProperty("t4j.web.screenshotRun") != null ? "dreihundertzweiundvierzig" : "guten abend";
+        String text = System.getProperty("t4j.web.screenshotRun") != null ? "siebenhundertelftausendzwei" : "guten abend";
         waiting().until(d -> d.findElement(By.id("nav")).getText().contains(translatorBench.name()));
         driver.findElement(By.id("text")).sendKeys(text);
         driver.findElement(By.id("show")).click();
