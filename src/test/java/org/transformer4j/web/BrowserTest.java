@@ -85,6 +85,13 @@ class BrowserTest {
         if (gpt != null) {
             gpt.close();
         }
+        if (System.getProperty("t4j.web.screenshotRun") == null && runDir != null) {
+            try (var files = Files.walk(runDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException e) {
+                // a temporary folder left behind
+            }
+        }
     }
 
     private static WebDriverWait waiting() {

@@ -100,11 +100,20 @@ class LimitsTest {
             assertEquals(400, bad.status());
             assertEquals("bad input", bad.getMessage());
             assertEquals(1, jobs.busy(), "the failed job gave its slot back");
-            jobs.start(stop -> 2);
+            Jobs.Running<Integer> c = jobs.start(stop -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return 2;
+            });
             ApiError busy = org.junit.jupiter.api.Assertions.assertThrows(ApiError.class, () -> jobs.start(stop -> 3));
             assertEquals(429, busy.status());
             release.countDown();
             assertEquals(1, jobs.await(a));
+            assertEquals(2, jobs.await(c));
+            assertEquals(0, jobs.busy(), "every slot is free again");
         }
     }
 }
