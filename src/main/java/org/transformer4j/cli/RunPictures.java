@@ -40,10 +40,18 @@ final class RunPictures {
         return e.sources().get(item);
     }
 
-    /** A correct translation of a long source among the first 200 items (reordering shows best), else the first one. */
+    /**
+     * A correct translation of a long source among the first 200 items (reordering shows best), else the first
+     * one with an output; when the model translates everything to nothing (early in training it may emit eos
+     * at once), the first source, whose map is then the one row of eos.
+     */
     private static int example(TranslationEvaluation e) {
         int best = -1;
+        int firstSource = -1;
         for (int i = 0; i < Math.min(200, e.size()); i++) {
+            if (firstSource < 0 && !e.sources().get(i).isBlank()) {
+                firstSource = i;
+            }
             if (e.sources().get(i).isBlank() || e.outputs().get(i).isBlank()) {
                 continue;
             }
@@ -54,7 +62,7 @@ final class RunPictures {
                 best = i;
             }
         }
-        return best;
+        return best >= 0 ? best : firstSource;
     }
 
     private static List<String> labels(TranslationData data, int[] ids) {
