@@ -16,6 +16,8 @@ import org.transformer4j.model.EncoderDecoder;
 import org.transformer4j.model.Generation;
 import org.transformer4j.model.GenerationConfig;
 import org.transformer4j.model.Streaming;
+import org.transformer4j.model.TextGeneration;
+import org.transformer4j.model.TextGenerationConfig;
 import org.transformer4j.model.Tokens;
 
 /**
@@ -68,13 +70,19 @@ final class Generations {
     }
 
     /**
-     * How a decoder-only model continues a prompt. Greedy only for now: sampling settings give 501 (see
-     * {@link Sampling}); this is where a sampler goes.
+     * How a decoder-only model continues a prompt: greedy settings stream {@link Streaming#greedy}; sampling
+     * ones (temperature, top-k, top-p, seed) go through {@link TextGeneration}, whose eos is not returned.
      */
     private Decode decoderOnly(DecoderOnly model, int[] prompt, int maxNew, Sampling sampling) {
-        sampling.requireGreedy();
         int eos = wb.codec().eos();
-        return onToken -> Streaming.greedy(model, prompt, maxNew, eos, onToken);
+        if (sampling.greedy()) {
+            return onToken -> Streaming.greedy(model, prompt, maxNew, eos, onToken);
+        }
+        TextGenerationConfig config = sampling.config(maxNew, eos);
+        return onToken -> {
+            int[] ids = TextGeneration.generate(model, prompt, config, id -> id == eos || onToken.test(id)).ids();
+            return ids.length > 0 && ids[ids.length - 1] == eos ? Arrays.copyOf(ids, ids.length - 1) : ids;
+        };
     }
 
     /** POST /api/translate. */

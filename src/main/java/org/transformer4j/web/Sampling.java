@@ -1,9 +1,13 @@
 package org.transformer4j.web;
 
+import java.util.List;
+import org.transformer4j.model.TextGeneration;
+import org.transformer4j.model.TextGenerationConfig;
+
 /**
- * The sampling fields of /api/generate, checked for type and range. This build decodes greedily only:
- * a request that asks for sampling (temperature above 0, top_k above 1, top_p below 1) gets 501 from
- * {@link #requireGreedy()}. When a sampler exists, {@link Generations#decoderOnly} is the one place to use it.
+ * The sampling fields of /api/generate, checked for type and range. Greedy settings (none of them, or
+ * temperature 0, top_k 1, top_p 1) decode greedily; others sample with {@link TextGeneration}'s processors
+ * (temperature 1 when only top_k or top_p is given; a seed from the clock when none is).
  *
  * @param temperature softmax temperature, 0 or absent for greedy
  * @param topK        keep the k most likely ids; 0 or absent for all
@@ -37,11 +41,11 @@ record Sampling(Double temperature, Integer topK, Double topP, Long seed) {
         return (temperature == null || temperature == 0) && (topK == null || topK <= 1) && (topP == null || topP == 1);
     }
 
-    /** Throws 501 unless the settings mean greedy decoding, the only kind this build has. */
-    void requireGreedy() {
-        if (!greedy()) {
-            throw new ApiError(501, "sampling (temperature > 0, top_k > 1 or top_p < 1) is not implemented in this build "
-                    + "yet; leave those fields out (or set temperature 0) for greedy decoding");
-        }
+    /** The generation settings of a sampling request (see {@link #greedy()} for when there is none). */
+    TextGenerationConfig config(int maxNew, int eos) {
+        double t = temperature == null || temperature == 0 ? 1.0 : temperature;
+        return TextGenerationConfig.greedy(maxNew).withTemperature(t).withTopK(topK == null ? 0 : topK)
+                .withTopP(topP == null ? 1.0 : topP).withSeed(seed == null ? System.nanoTime() : seed)
+                .withEosTokenIds(eos >= 0 ? List.of(eos) : List.of());
     }
 }

@@ -147,6 +147,23 @@ class ApiTest {
     }
 
     @Test
+    void generateSamplesAsTextGenerationWithTheSeed() throws Exception {
+        DecoderOnly m = (DecoderOnly) gptBench.model();
+        String body = "{\"prompt\": \"Hello\", \"max_new_tokens\": 8, \"temperature\": 1.5, \"top_k\": 12, \"top_p\": 0.95, "
+                + "\"seed\": 11}";
+        int[] first = ids(post(gpt, "/api/generate", body).object().get("ids"));
+        assertArrayEquals(first, ids(post(gpt, "/api/generate", body).object().get("ids")), "same seed, same ids");
+        int[] expected = org.transformer4j.model.TextGeneration.generate(m, "Hello".chars().toArray(),
+                org.transformer4j.model.TextGenerationConfig.greedy(8).withTemperature(1.5).withTopK(12).withTopP(0.95)
+                        .withSeed(11), id -> true).ids();
+        assertArrayEquals(expected, first);
+        int[] other = ids(post(gpt, "/api/generate", body.replace("\"seed\": 11", "\"seed\": 12")).object().get("ids"));
+        int[] greedy = Decoding.greedy(m, "Hello".chars().toArray(), 8, -1);
+        assertTrue(!java.util.Arrays.equals(first, other) || !java.util.Arrays.equals(first, greedy),
+                "sampling with two seeds gives two different outputs or differs from greedy");
+    }
+
+    @Test
     void attentionMapsAreTheForwardPasssOwn() throws Exception {
         EncoderDecoder m = (EncoderDecoder) translatorBench.model();
         Map<String, Object> r = post(translator, "/api/attention", "{\"text\": \"guten abend\"}").object();

@@ -150,9 +150,9 @@ class BadRequestTest {
     }
 
     @Test
-    void samplingIsValidatedThenNotImplementedYet() throws Exception {
-        for (String fields : List.of("\"temperature\": 0.8", "\"top_k\": 40", "\"top_p\": 0.9")) {
-            refused(501, "not implemented", post(gpt, "/api/generate", "{\"prompt\": \"a\", " + fields + "}"));
+    void samplingFieldsAreValidated() throws Exception {
+        for (String bad : List.of("\"temperature\": -1", "\"top_k\": -2", "\"top_p\": 0", "\"top_p\": 1.5", "\"seed\": 0.5")) {
+            refused(400, "must be", post(gpt, "/api/generate", "{\"prompt\": \"a\", " + bad + "}"));
         }
         for (String greedy : List.of("\"temperature\": 0", "\"top_k\": 1", "\"top_p\": 1", "\"seed\": 7")) {
             assertEquals(200, post(gpt, "/api/generate", "{\"prompt\": \"a\", \"max_new_tokens\": 2, " + greedy + "}").status(), greedy);
