@@ -174,8 +174,8 @@ public final class GenerateCommand implements Callable<Integer> {
         String type = HfModels.modelType(model);
         HfModels.config(model);                                      // refuses unsupported model types by name
         if (!type.equals("gpt2")) {
-            throw new IllegalArgumentException(model + " holds a " + type + " model, an encoder-decoder: use ./t4j "
-                    + "translate --model " + model);
+            throw new IllegalArgumentException(model + " holds a " + type + " model, which does not generate text: use "
+                    + (type.equals("bert") ? "./t4j embed --model " : "./t4j translate --model ") + model);
         }
         return HfGpt2.load(model);
     }

@@ -220,7 +220,11 @@ final class TokenizerFiles {
                 Map<String, Object> b = (Map<String, Object>) bl;
                 if (typeOf(s).equals("Split") && typeOf(b).equals("ByteLevel") && !bool(b, "use_regex", true)) {
                     checkGpt2Split(s);
-                    return bool(b, "add_prefix_space", false);
+                    if (bool(b, "add_prefix_space", false)) {
+                        // HF adds the space to every piece the Split made, not once per text: not implemented.
+                        throw unsupported("pre_tokenizer", pre, "a Split followed by ByteLevel without add_prefix_space");
+                    }
+                    return false;
                 }
             }
         }

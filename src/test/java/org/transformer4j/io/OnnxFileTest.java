@@ -135,8 +135,15 @@ class OnnxFileTest {
                         .string(2, "weights.bin")).varint(14, 1))
                 .message(5, ProtoBytes.tensor("str", 8, 1).bytes(9, new byte[] {'a'}))
                 .message(5, ProtoBytes.tensor("empty", 1, 3))
-                .message(5, ProtoBytes.tensor("zero", 1, 0))));
+                .message(5, ProtoBytes.tensor("zero", 1, 0))
+                .message(5, ProtoBytes.tensor("hugeEmpty", 1, 2_000_000_000L))
+                .message(5, ProtoBytes.tensor("hugeExternal", 1, 2_000_000_000L).message(13, new ProtoBytes().string(1, "location")
+                        .string(2, "weights.bin")).varint(14, 1))));
         expectLoadError(f, "ext", "external file");
+        // A shape that promises more than the file stores (8 GB here, more than the tests' heap) fails before its
+        // array is allocated, not with an OutOfMemoryError.
+        expectLoadError(f, "hugeEmpty", "has no values");
+        expectLoadError(f, "hugeExternal", "external file");
         expectLoadError(f, "str", "STRING stored as RAW cannot be read");
         expectLoadError(f, "empty", "has no values");
         assertEquals(0, f.load("zero").size());

@@ -81,6 +81,18 @@ class HfFolderErrorsTest {
     }
 
     @Test
+    void aConfigFarLargerThanTheWeightsIsRefusedBeforeBuilding() throws IOException {
+        // Built as written these would need gigabytes: refused from the safetensors headers alone.
+        Path hugeVocab = folder(c -> c.replace("\"vocab_size\": 1000", "\"vocab_size\": 500000000"), w -> w);
+        oneLineError(() -> HfMarian.load(hugeVocab), "config.json", "describes a model of", "but the weights hold");
+        Path deep = folder(c -> c.replace("\"encoder_layers\": 2", "\"encoder_layers\": 10000000"), w -> w);
+        oneLineError(() -> HfMarian.load(deep), "config.json", "describes a model of");
+        Path longPositions = folder(c -> c.replace("\"max_position_embeddings\": 64", "\"max_position_embeddings\": 2000000000"),
+                w -> w);
+        oneLineError(() -> HfMarian.load(longPositions), "config.json", "positions");
+    }
+
+    @Test
     void weightsThatDisagreeWithTheConfigNameTheTensor() throws IOException {
         Path narrowFfn = folder(c -> c.replace("\"encoder_ffn_dim\": 64", "\"encoder_ffn_dim\": 48")
                 .replace("\"decoder_ffn_dim\": 64", "\"decoder_ffn_dim\": 48"), w -> w);

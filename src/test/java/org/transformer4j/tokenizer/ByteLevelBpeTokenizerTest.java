@@ -134,6 +134,12 @@ class ByteLevelBpeTokenizerTest {
         Path file = dir.resolve("tokenizer.json");
         Files.writeString(file, gpt2TokenizerJson(true, split), StandardCharsets.UTF_8);
         assertMatches((ByteLevelBpeTokenizer) PretrainedTokenizer.load(dir), reference());
+        // HF prefixes a space to every piece of the Split in this form; that is refused rather than done once per text.
+        Files.writeString(file, gpt2TokenizerJson(true, split.replace("\"add_prefix_space\": false", "\"add_prefix_space\": true")),
+                StandardCharsets.UTF_8);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PretrainedTokenizer.load(dir));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("without add_prefix_space"), e.getMessage());
     }
 
     @Test
