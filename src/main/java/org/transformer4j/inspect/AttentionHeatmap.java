@@ -216,7 +216,8 @@ public record AttentionHeatmap(String title, List<Tensor> panels, List<String> c
         writeAtomically(file, bytes.toByteArray());
     }
 
-    private static void writeAtomically(Path file, byte[] data) throws IOException {
+    /** Writes data to file through a temporary file in the same folder and an atomic rename. */
+    static void writeAtomically(Path file, byte[] data) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");

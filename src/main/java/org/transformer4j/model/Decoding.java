@@ -76,32 +76,7 @@ public final class Decoding {
      * early). Returns only the new ids.
      */
     public static int[] greedy(DecoderOnly model, int[] prompt, int maxNew, int eos) {
-        int vocab = model.config().vocabSize();
-        if (prompt.length == 0) {
-            throw new IllegalArgumentException("greedy: the prompt is empty; it needs at least one id");
-        }
-        if (maxNew < 0) {
-            throw new IllegalArgumentException("greedy: maxNew must be >= 0, got " + maxNew);
-        }
-        if (eos < -1 || eos >= vocab) {
-            throw new IllegalArgumentException("greedy: eos " + eos + " is outside the vocabulary of " + vocab + " (or -1)");
-        }
-        int[] out = new int[maxNew];
-        int n = 0;
-        try (Grad.Scope ignored = Grad.off()) {
-            List<DecoderLayer.Cache> cache = model.newCache();
-            Tokens feed = Tokens.of(prompt);
-            while (n < maxNew) {
-                Tensor logits = model.forward(feed, cache).value();                      // (1, T, V)
-                int next = Math.round(logits.select(1, logits.dim(1) - 1).argmax(-1, false).item()); // (1,)
-                if (next == eos) {
-                    break;
-                }
-                out[n++] = next;
-                feed = Tokens.of(next);
-            }
-        }
-        return Arrays.copyOf(out, n);
+        return Streaming.greedy(model, prompt, maxNew, eos, id -> true);
     }
 
     /**

@@ -244,57 +244,10 @@ public final class ByteLevelBpeTokenizer implements PretrainedTokenizer {
             }
         }
         int[] sym = new int[n];
-        int[] next = new int[n];
-        int[] prev = new int[n];
         for (int i = 0; i < n; i++) {
             sym[i] = byteIds[b[start + i] & 0xFF];
-            next[i] = i + 1 < n ? i + 1 : -1;
-            prev[i] = i - 1;
         }
-        long[] heap = new long[Math.max(4, n)];
-        int size = 0;
-        for (int i = 0; i + 1 < n; i++) {
-            int r = ranks.get(LongIntMap.pair(sym[i], sym[i + 1]), -1);
-            if (r >= 0) {
-                heap = LongHeap.push(heap, size++, (long) r << 32 | i);
-            }
-        }
-        int live = n;
-        while (size > 0) {
-            long top = heap[0];
-            size = LongHeap.pop(heap, size);
-            int r = (int) (top >>> 32);
-            int i = (int) top;
-            int j = sym[i] < 0 ? -1 : next[i];
-            if (j < 0 || ranks.get(LongIntMap.pair(sym[i], sym[j]), -1) != r) {
-                continue; // stale: i was absorbed, or its pair changed
-            }
-            sym[i] = mergedIds[r];
-            sym[j] = -1;
-            next[i] = next[j];
-            if (next[j] >= 0) {
-                prev[next[j]] = i;
-            }
-            live--;
-            if (prev[i] >= 0) {
-                int rp = ranks.get(LongIntMap.pair(sym[prev[i]], sym[i]), -1);
-                if (rp >= 0) {
-                    heap = LongHeap.push(heap, size++, (long) rp << 32 | prev[i]);
-                }
-            }
-            if (next[i] >= 0) {
-                int rn = ranks.get(LongIntMap.pair(sym[i], sym[next[i]]), -1);
-                if (rn >= 0) {
-                    heap = LongHeap.push(heap, size++, (long) rn << 32 | i);
-                }
-            }
-        }
-        int[] out = new int[live];
-        int k = 0;
-        for (int i = n > 0 ? 0 : -1; i >= 0; i = next[i]) {
-            out[k++] = sym[i];
-        }
-        return out;
+        return BpeMerges.apply(sym, ranks, r -> mergedIds[r]);
     }
 
     /** The UTF-8 of text, each unpaired surrogate written as U+FFFD (String.getBytes would write '?'). */

@@ -18,6 +18,7 @@ import org.transformer4j.nn.AttentionMask;
 import org.transformer4j.nn.LayerSpec;
 import org.transformer4j.nn.NormLayer;
 import org.transformer4j.nn.NormPlacement;
+import org.transformer4j.nn.TorchTransformer;
 import org.transformer4j.tensor.Rng;
 import org.transformer4j.tensor.Tensor;
 
@@ -56,7 +57,7 @@ class InspectStatisticsTest {
     @Test
     @SuppressWarnings("unchecked")
     void queryKeyFormsEqualNumpy() throws Exception {
-        TorchAttentionFixtureTest.TorchTransformer t = torchTransformer();
+        TorchTransformer t = torchTransformer();
         Map<String, Object> doc = (Map<String, Object>) Json.parse(
                 Files.readString(FIXTURES.resolve("inspect/qk_forms.json"), StandardCharsets.UTF_8));
         List<QueryKeyForms.HeadForm> forms = QueryKeyForms.of(t);
@@ -97,7 +98,7 @@ class InspectStatisticsTest {
     @Test
     void layerGradientNormsEqualPyTorchs() throws Exception {
         // transformer_post's fixture holds torch's gradients of sum(out * grad_out) for every parameter.
-        TorchAttentionFixtureTest.TorchTransformer t = torchTransformer();
+        TorchTransformer t = torchTransformer();
         try (SafeTensorsFile f = SafeTensorsFile.open(FIXTURES.resolve("transformer/transformer_post.safetensors"))) {
             Variable src = Variable.constant(f.load("input.src"));
             Variable tgt = Variable.constant(f.load("input.tgt"));
@@ -145,10 +146,10 @@ class InspectStatisticsTest {
         assertEquals(null, LayerNorms.layerOf(""));
     }
 
-    private static TorchAttentionFixtureTest.TorchTransformer torchTransformer() throws Exception {
+    private static TorchTransformer torchTransformer() throws Exception {
         LayerSpec spec = new LayerSpec(16, 4, 4, 32, Activation.RELU, false, 0f, NormLayer.Kind.LAYER_NORM, 1e-5f,
                 NormPlacement.POST, true, LayerSpec.AttentionKind.SOFTMAX, LayerSpec.Positions.NONE, 0);
-        TorchAttentionFixtureTest.TorchTransformer t = new TorchAttentionFixtureTest.TorchTransformer(spec, new Rng(0));
+        TorchTransformer t = new TorchTransformer(spec, new Rng(0));
         try (SafeTensorsFile f = SafeTensorsFile.open(FIXTURES.resolve("transformer/transformer_post.safetensors"))) {
             Map<String, Tensor> params = new LinkedHashMap<>();
             f.entries().forEach(e -> {

@@ -13,10 +13,8 @@ import org.transformer4j.autograd.Variable;
 import org.transformer4j.io.SafeTensorsFile;
 import org.transformer4j.nn.Activation;
 import org.transformer4j.nn.AttentionMask;
-import org.transformer4j.nn.Decoder;
-import org.transformer4j.nn.Encoder;
 import org.transformer4j.nn.LayerSpec;
-import org.transformer4j.nn.Module;
+import org.transformer4j.nn.TorchTransformer;
 import org.transformer4j.nn.NormLayer;
 import org.transformer4j.nn.NormPlacement;
 import org.transformer4j.tensor.Rng;
@@ -30,17 +28,6 @@ import org.transformer4j.testing.Approx;
  */
 class TorchAttentionFixtureTest {
     private static final Path DIR = Path.of("src/test/resources/fixtures/transformer");
-
-    /** torch.nn.Transformer's layout: an encoder and a decoder stack, each with a final norm. */
-    static final class TorchTransformer extends Module {
-        final Encoder encoder;
-        final Decoder decoder;
-
-        TorchTransformer(LayerSpec spec, Rng rng) {
-            encoder = child("encoder", new Encoder(spec, 2, true, rng));
-            decoder = child("decoder", new Decoder(spec, 2, true, true, rng));
-        }
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"post", "pre"})

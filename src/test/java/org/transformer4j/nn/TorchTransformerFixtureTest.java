@@ -30,17 +30,6 @@ class TorchTransformerFixtureTest {
                 LayerSpec.Positions.NONE, 0);
     }
 
-    /** torch.nn.Transformer's layout: an encoder and a decoder stack, each with a final norm. */
-    static final class TorchTransformer extends Module {
-        final Encoder encoder;
-        final Decoder decoder;
-
-        TorchTransformer(LayerSpec spec, Rng rng) {
-            encoder = child("encoder", new Encoder(spec, 2, true, rng));
-            decoder = child("decoder", new Decoder(spec, 2, true, true, rng));
-        }
-    }
-
     private static Map<String, Tensor> parameters(SafeTensorsFile f, Kernels k) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         f.entries().forEach(e -> {
