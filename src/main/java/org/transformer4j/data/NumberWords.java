@@ -171,37 +171,66 @@ public final class NumberWords {
     }
 
     /**
-     * Like {@link #splits(long, int, int, int, int)}, but numbers are drawn so that every length in digits
-     * is equally likely (pick a length, then a number of that length, skipping numbers already drawn): a
-     * uniform draw from [0, 999 999] is 90% six-digit numbers, and a model trained on it never sees
-     * "zweiundvierzig" alone. Small lengths run out of numbers (there are ten one-digit numbers) and then
-     * simply stop being drawn.
+     * Splits drawn so that every length in digits is equally likely (a uniform draw from [0, 999 999] is 90%
+     * six-digit numbers, and a model trained on it never sees "zweiundvierzig" alone), with held-out numbers
+     * of every length:
+     * <ul>
+     *   <li>test, then dev: distinct numbers of 2 to max's digits, each length equally likely, at most a tenth
+     *       of a length's numbers (9 of the two-digit ones); single digits are vocabulary, never held out;</li>
+     *   <li>train: numbers of 1 to max's digits, each length equally likely, drawn with replacement (the ten
+     *       one-digit numbers recur about train / digits / 10 times each), never a held-out number.</li>
+     * </ul>
      */
     public static Splits splitsByLength(long seed, int train, int dev, int test, int max) {
-        if (max < 0 || max > LIMIT) {
-            throw new IllegalArgumentException("max must be in [0, " + LIMIT + "], got " + max);
+        if (max < 10 || max > LIMIT) {
+            throw new IllegalArgumentException("max must be in [10, " + LIMIT + "], got " + max);
         }
         if (train < 0 || dev < 0 || test < 0) {
             throw new IllegalArgumentException("split sizes must be non-negative, got train " + train + ", dev "
                     + dev + ", test " + test);
         }
-        long total = (long) train + dev + test;
-        if (total > (max + 1L) / 2) {
-            throw new IllegalArgumentException("train " + train + " + dev " + dev + " + test " + test + " = " + total
-                    + " is more than half of [0, " + max + "]; draw by length needs room to skip repeats");
-        }
         int digits = Integer.toString(max).length();
-        Rng rng = new Rng(seed);
-        java.util.LinkedHashSet<Integer> drawn = new java.util.LinkedHashSet<>();
-        while (drawn.size() < total) {
-            int d = 1 + rng.nextInt(digits);
-            int lo = d == 1 ? 0 : (int) Math.pow(10, d - 1);
-            int hi = (int) Math.min(max, (long) Math.pow(10, d) - 1);
-            drawn.add(lo + rng.nextInt(hi - lo + 1));
+        long capacity = 0;
+        for (int d = 2; d <= digits; d++) {
+            capacity += lengthCount(d, max) / 10;
         }
-        List<TextPair> all = new ArrayList<>((int) total);
-        drawn.forEach(n -> all.add(pair(n)));
-        return new Splits(all.subList(0, train), all.subList(train, train + dev), all.subList(train + dev, (int) total));
+        if (dev + test > capacity) {
+            throw new IllegalArgumentException("dev " + dev + " + test " + test + " is more than the " + capacity
+                    + " numbers that may be held out of [0, " + max + "] (a tenth of each length)");
+        }
+        Rng rng = new Rng(seed);
+        java.util.LinkedHashSet<Integer> held = new java.util.LinkedHashSet<>();
+        int[] heldOfLength = new int[digits + 1];
+        while (held.size() < dev + test) {
+            int d = 2 + rng.nextInt(digits - 1);
+            if (heldOfLength[d] >= lengthCount(d, max) / 10) {
+                continue;   // this length has given its tenth
+            }
+            if (held.add(lengthStart(d) + rng.nextInt(lengthCount(d, max)))) {
+                heldOfLength[d]++;
+            }
+        }
+        List<TextPair> heldOut = new ArrayList<>(dev + test);
+        held.forEach(n -> heldOut.add(pair(n)));
+        List<TextPair> trainPairs = new ArrayList<>(train);
+        while (trainPairs.size() < train) {
+            int d = 1 + rng.nextInt(digits);
+            int n = lengthStart(d) + rng.nextInt(lengthCount(d, max));
+            if (!held.contains(n)) {
+                trainPairs.add(pair(n));
+            }
+        }
+        return new Splits(trainPairs, heldOut.subList(test, test + dev), heldOut.subList(0, test));
+    }
+
+    /** The smallest number of d digits (0 for d = 1). */
+    private static int lengthStart(int d) {
+        return d == 1 ? 0 : (int) Math.pow(10, d - 1);
+    }
+
+    /** How many numbers of d digits are at most max. */
+    private static int lengthCount(int d, int max) {
+        return (int) Math.min(max, (long) Math.pow(10, d) - 1) - lengthStart(d) + 1;
     }
 
     private static void check(int n) {

@@ -112,20 +112,75 @@ class NumberWordsTest {
     }
 
     @org.junit.jupiter.api.Test
-    void drawingByLengthGivesShortNumbersTheirShareAndKeepsSplitsDisjoint() {
-        Splits s = NumberWords.splitsByLength(3, 6000, 500, 500, NumberWords.DEFAULT_MAX);
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        int short3 = 0;
-        for (java.util.List<TextPair> part : java.util.List.of(s.train(), s.dev(), s.test())) {
-            for (TextPair p : part) {
-                org.junit.jupiter.api.Assertions.assertTrue(seen.add(p.source()), "drawn twice: " + p.source());
-                short3 += p.target().contains("thousand") ? 0 : 1;
+    void drawingByLengthGivesEveryLengthItsShareInTrainingAndHoldsOutShortNumbersToo() {
+        Splits s = NumberWords.splitsByLength(3, 6000, 500, 1000, NumberWords.DEFAULT_MAX);
+        assertEquals(6000, s.train().size());
+        assertEquals(500, s.dev().size());
+        assertEquals(1000, s.test().size());
+        java.util.Set<String> held = new java.util.HashSet<>();
+        int[] heldOfLength = new int[7];
+        for (TextPair p : concat(s.dev(), s.test())) {
+            org.junit.jupiter.api.Assertions.assertTrue(held.add(p.source()), "held out twice: " + p.source());
+            heldOfLength[digitsOf(p.target())]++;
+        }
+        // No held-out number is trained on; single digits are never held out; at most a tenth of a length.
+        for (TextPair p : s.train()) {
+            org.junit.jupiter.api.Assertions.assertFalse(held.contains(p.source()), "trained on a held-out number: " + p.source());
+        }
+        assertEquals(0, heldOfLength[1]);
+        assertEquals(9, heldOfLength[2], "a tenth of the 90 two-digit numbers");
+        assertEquals(90, heldOfLength[3], "a tenth of the 900 three-digit numbers");
+        // Training: each of the 6 lengths about a sixth of 6000 (binomial sd ~29), repeats allowed.
+        int[] trainOfLength = new int[7];
+        for (TextPair p : s.train()) {
+            trainOfLength[digitsOf(p.target())]++;
+        }
+        for (int d = 1; d <= 6; d++) {
+            org.junit.jupiter.api.Assertions.assertTrue(Math.abs(trainOfLength[d] - 1000) < 150, "length " + d + ": "
+                    + trainOfLength[d]);
+        }
+        assertEquals(s.train(), NumberWords.splitsByLength(3, 6000, 500, 1000, NumberWords.DEFAULT_MAX).train());
+        assertEquals(s.test(), NumberWords.splitsByLength(3, 6000, 500, 1000, NumberWords.DEFAULT_MAX).test());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> NumberWords.splitsByLength(3, 10, 5, 5, 99));   // only 9 two-digit numbers may be held out
+    }
+
+    private static java.util.List<TextPair> concat(java.util.List<TextPair> a, java.util.List<TextPair> b) {
+        java.util.List<TextPair> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** The number of digits of the number an English number-word string names. */
+    private static int digitsOf(String english) {
+        return Integer.toString(english2int(english)).length();
+    }
+
+    /** Reads English number words ("four hundred sixty-six thousand thirty") back into the number. */
+    private static int english2int(String english) {
+        java.util.List<String> small = java.util.List.of("zero", "one", "two", "three", "four", "five", "six", "seven",
+                "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+                "eighteen", "nineteen");
+        java.util.List<String> tens = java.util.List.of("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy",
+                "eighty", "ninety");
+        int total = 0;
+        int group = 0;
+        for (String w : english.split(" ")) {
+            switch (w) {
+                case "hundred" -> group *= 100;
+                case "thousand" -> {
+                    total += group * 1000;
+                    group = 0;
+                }
+                default -> {
+                    for (String part : w.split("-")) {
+                        int v = small.indexOf(part) >= 0 ? small.indexOf(part) : 10 * tens.indexOf(part);
+                        org.junit.jupiter.api.Assertions.assertTrue(v >= 0, "not a number word: " + part);
+                        group += v;
+                    }
+                }
             }
         }
-        // Lengths 1..3 get half of the draws until their 1000 numbers run out: nearly all of them are drawn,
-        // where a uniform draw of 7000 from [0, 999 999] would hold about 7.
-        org.junit.jupiter.api.Assertions.assertTrue(short3 > 800, "numbers below 1000: " + short3);
-        org.junit.jupiter.api.Assertions.assertEquals(s.train(), NumberWords.splitsByLength(3, 6000, 500, 500,
-                NumberWords.DEFAULT_MAX).train());
+        return total + group;
     }
 }
