@@ -66,6 +66,15 @@ public final class DataCache {
         return dir;
     }
 
+    /** The dictionary when it is installed or already in the cache; empty when it would have to be fetched. */
+    public java.util.Optional<Path> cachedDing() {
+        if (Files.isRegularFile(INSTALLED_DING)) {
+            return java.util.Optional.of(INSTALLED_DING);
+        }
+        Path cached = dir.resolve(DING_PACKAGE).resolve(DING_IN_PACKAGE);
+        return Files.isRegularFile(cached) ? java.util.Optional.of(cached) : java.util.Optional.empty();
+    }
+
     /** The dictionary: the installed {@link #INSTALLED_DING} when present, else fetched into the cache. */
     public Path fetchDing() throws IOException {
         return fetchDing(INSTALLED_DING);

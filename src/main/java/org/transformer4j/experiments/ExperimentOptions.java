@@ -1,0 +1,47 @@
+package org.transformer4j.experiments;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * How to run an experiment.
+ *
+ * @param quick    tiny models and few steps: proves the pipeline, not the claim
+ * @param seeds    how many seeds (1, 2, ...) to repeat each configuration with, where the experiment repeats
+ * @param out      the folder that receives NAME.md and NAME/ (images)
+ * @param progress where progress lines go
+ */
+public record ExperimentOptions(boolean quick, int seeds, Path out, Consumer<String> progress) {
+    public ExperimentOptions {
+        if (seeds < 1 || seeds > 100) {
+            throw new IllegalArgumentException("--seeds must be in 1..100, got " + seeds);
+        }
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(progress, "progress");
+    }
+
+    /** The full run with the given seeds. */
+    public static ExperimentOptions full(Path out, int seeds, Consumer<String> progress) {
+        return new ExperimentOptions(false, seeds, out, progress);
+    }
+
+    /** The quick run with one seed. */
+    public static ExperimentOptions quick(Path out, Consumer<String> progress) {
+        return new ExperimentOptions(true, 1, out, progress);
+    }
+
+    /** The seeds 1..seeds. */
+    public long[] seedList() {
+        long[] s = new long[seeds];
+        for (int i = 0; i < seeds; i++) {
+            s[i] = i + 1;
+        }
+        return s;
+    }
+
+    /** Sends a progress line. */
+    public void log(String line) {
+        progress.accept(line);
+    }
+}
