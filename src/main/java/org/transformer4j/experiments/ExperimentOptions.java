@@ -31,6 +31,11 @@ public record ExperimentOptions(boolean quick, int seeds, Path out, Consumer<Str
         return new ExperimentOptions(true, 1, out, progress);
     }
 
+    /** The same options with another number of seeds. */
+    public ExperimentOptions withSeeds(int n) {
+        return new ExperimentOptions(quick, n, out, progress);
+    }
+
     /** The seeds 1..seeds. */
     public long[] seedList() {
         long[] s = new long[seeds];

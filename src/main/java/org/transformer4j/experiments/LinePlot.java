@@ -201,7 +201,7 @@ public record LinePlot(String title, String xLabel, String yLabel, boolean logY,
         if (log && hi - lo >= 1) {
             double step = Math.max(1, Math.ceil((hi - lo) / 6));
             for (double t = Math.ceil(lo); t <= hi + 1e-9; t += step) {
-                out.add(t);
+                out.add(t + 0.0);   // -0.0 becomes 0.0
             }
             return out;
         }
@@ -216,8 +216,8 @@ public record LinePlot(String title, String xLabel, String yLabel, boolean logY,
         double raw = (hi - lo) / 5;
         double mag = Math.pow(10, Math.floor(Math.log10(raw)));
         double step = raw / mag < 1.5 ? mag : raw / mag < 3.5 ? 2 * mag : raw / mag < 7.5 ? 5 * mag : 10 * mag;
-        for (double t = Math.ceil(lo / step) * step; t <= hi + 1e-9 * step; t += step) {
-            out.add(Math.abs(t) < 1e-12 * step ? 0 : t);
+        for (long i = (long) Math.ceil(lo / step - 1e-9); i * step <= hi + 1e-9 * step; i++) {
+            out.add(i == 0 ? 0 : Double.parseDouble(String.format(Locale.ROOT, "%.10g", i * step)));   // 0.6, not 0.6000000000000001
         }
         return out;
     }
