@@ -111,7 +111,7 @@ public final class PositionsExperiment implements Experiment {
         List<String> verdicts = new ArrayList<>();
         numberTask(r, o, plan, verdicts);
         extrapolation(r, o, plan, verdicts);
-        r.heading(2, "What reproduced");
+        r.heading(2, ReportText.verdictHeading(o));
         r.bullets(verdicts);
         r.paragraph(ReportText.footer(o, name(), (System.nanoTime() - started) / 1e9));
         return r.write();

@@ -107,7 +107,7 @@ public final class WarmupExperiment implements Experiment {
                 verdicts.addAll(grid(r, o, plan, task, data, layers));
             }
         }
-        r.heading(2, "What reproduced");
+        r.heading(2, ReportText.verdictHeading(o));
         r.bullets(verdicts);
         r.paragraph(ReportText.footer(o, name(), (System.nanoTime() - started) / 1e9));
         return r.write();

