@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
             "(docs/experiments/NAME.md and docs/experiments/NAME/). Without NAME, list the experiments."})
 public final class ExperimentCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "warmup, positions or fastweights.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "warmup, fastweights, positions or ulmfit.")
     String name;
 
     @Option(names = "--quick", description = "Tiny models and few steps: proves the pipeline, not the claim; writes to a "
@@ -32,8 +32,8 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Folder for NAME.md and NAME/ (default: docs/experiments).")
     Path out;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "A corpus folder instead of the data cache's (fastweights: "
-            + "the Brown corpus as ./t4j data fetch brown unpacks it).")
+    @Option(names = "--data", paramLabel = "DIR", description = "A corpus folder instead of the data cache's (fastweights, "
+            + "ulmfit: the Brown corpus as ./t4j data fetch brown unpacks it).")
     Path data;
 
     @Spec

@@ -10,7 +10,7 @@ public final class Experiments {
 
     /** Every experiment. */
     public static List<Experiment> all() {
-        return List.of(new WarmupExperiment(), new FastWeightsExperiment(), new PositionsExperiment());
+        return List.of(new WarmupExperiment(), new FastWeightsExperiment(), new PositionsExperiment(), new UlmfitExperiment());
     }
 
     /** The names, for help and messages. */

@@ -62,6 +62,17 @@ final class LanguageModelData {
         return out;
     }
 
+    /** Up to max consecutive, non-overlapping chunks of length ids from the start of the text. */
+    int[][] chunks(BrownCorpus.Text text, int length, int max) {
+        int[] ids = tokenizer.encode(text.plainText());
+        int n = Math.min(max, ids.length / length);
+        int[][] out = new int[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = java.util.Arrays.copyOfRange(ids, i * length, (i + 1) * length);
+        }
+        return out;
+    }
+
     int vocabSize() {
         return tokenizer.vocabSize();
     }

@@ -1,6 +1,7 @@
 package org.transformer4j.experiments;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
 import org.transformer4j.autograd.Variable;
@@ -26,6 +27,12 @@ public record TrainingCurve(double[] losses, String diverged, double seconds) {
      */
     public static TrainingCurve run(Module model, Optimizer optimizer, LearningRateSchedule schedule, int steps, double clip,
                                     IntFunction<Variable> loss, LongConsumer afterStep) {
+        return run(model, optimizer, schedule, steps, clip, loss, step -> { }, afterStep);
+    }
+
+    /** As above; afterBackward sees each step between backward and clipping (to drop the gradients of frozen parameters). */
+    public static TrainingCurve run(Module model, Optimizer optimizer, LearningRateSchedule schedule, int steps, double clip,
+                                    IntFunction<Variable> loss, IntConsumer afterBackward, LongConsumer afterStep) {
         double[] losses = new double[steps];
         long start = System.nanoTime();
         model.train(true);
@@ -40,6 +47,7 @@ public record TrainingCurve(double[] losses, String diverged, double seconds) {
                 break;
             }
             l.backward();
+            afterBackward.accept(step);
             try {
                 if (clip > 0) {
                     GradientClipping.clip(model.namedParameters(), clip);

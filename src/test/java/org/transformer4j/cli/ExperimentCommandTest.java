@@ -177,14 +177,36 @@ class ExperimentCommandTest {
     }
 
     @Test
+    void ulmfitQuickPretrainsFineTunesAndComparesTheVariants() throws Exception {
+        Path brown = brownSample(dir.resolve("brown"));
+        String md = runQuick(dir, "ulmfit", "--data", brown.toString());
+        List<List<String>> rows = rows(md);
+        List<List<String>> lm = rows.stream().filter(r -> r.size() == 4 && (r.get(0).startsWith("random") || r.get(0).startsWith("after")))
+                .toList();
+        assertEquals(3, lm.size(), lm.toString());
+        double init = Double.parseDouble(lm.get(0).get(1));
+        double pretrained = Double.parseDouble(lm.get(1).get(1));
+        assertTrue(pretrained < init, "pretraining lowers the dev perplexity even in a quick run: " + lm);
+        List<List<String>> acc = rows.stream().filter(r -> r.size() == 2 && (r.get(0).startsWith("ULMFiT") || r.get(0).startsWith("without")
+                || r.get(0).startsWith("from scratch") || r.get(0).startsWith("majority"))).toList();
+        assertEquals(6, acc.size(), "5 variants and the majority baseline: " + acc);
+        for (List<String> r : acc) {
+            double a = Double.parseDouble(r.get(1));
+            assertTrue(a >= 0 && a <= 100, r.toString());
+        }
+        assertTrue(md.contains("3 classes"), "the sample's three genres");
+    }
+
+    @Test
     void listsTheExperimentsAndRejectsUnknownOnes() {
         WeightsCommandTest.Run list = WeightsCommandTest.run("experiment");
         assertEquals(0, list.code(), list.err());
-        assertTrue(list.out().contains("warmup") && list.out().contains("positions") && list.out().contains("fastweights"),
+        assertTrue(list.out().contains("warmup") && list.out().contains("positions") && list.out().contains("fastweights")
+                && list.out().contains("ulmfit"),
                 list.out());
         WeightsCommandTest.Run bad = WeightsCommandTest.run("experiment", "nosuch", "--quick", "--out", dir.toString());
         assertEquals(2, bad.code());
-        assertTrue(bad.err().contains("unknown experiment 'nosuch'; known: warmup, fastweights, positions"), bad.err());
+        assertTrue(bad.err().contains("unknown experiment 'nosuch'; known: warmup, fastweights, positions, ulmfit"), bad.err());
         WeightsCommandTest.Run seeds = WeightsCommandTest.run("experiment", "warmup", "--seeds", "0", "--out", dir.toString());
         assertEquals(2, seeds.code());
         assertTrue(seeds.err().contains("--seeds must be in 1..100, got 0"), seeds.err());
