@@ -124,8 +124,7 @@ public final class WarmupExperiment implements Experiment {
             s = NumberWords.splitsByLength(1, plan.trainPairs(), plan.devPairs(), 0, NumberWords.DEFAULT_MAX);
         } else {
             Splits all = DingCorpus.load(ding, DingCorpus.Options.defaults()).split(1, 0.01, 0.01);
-            s = new Splits(sample(all.train(), 30_000, 1), all.dev().subList(0, Math.min(plan.devPairs(), all.dev().size())),
-                    List.of());
+            s = new Splits(sample(all.train(), 30_000, 1), sample(all.dev(), plan.devPairs(), 2), List.of());
         }
         TranslationSetup setup = TranslationSetup.of(s.train(), task.equals("numbers") ? plan.bpe() : 4000);
         return new Data(setup, s.dev(), setup.longest(s.dev()) + 8);
@@ -232,6 +231,8 @@ public final class WarmupExperiment implements Experiment {
                         Report.num(run.finalBleu(), 1), run.curve().diverged() == null ? "" : ", diverged", run.curve().seconds()));
             }
         }
+        double best = runs.values().stream().flatMap(List::stream).mapToDouble(x -> x.curve().finalLoss(0.1))
+                .filter(Double::isFinite).min().orElse(Double.NaN);
         List<List<String>> rows = new ArrayList<>();
         LinePlot loss = LinePlot.of("Training loss (smoothed), " + task[0] + ", " + layers + "+" + layers + " layers, seed 1",
                 "step", "cross-entropy").withLogY(true);
@@ -244,31 +245,34 @@ public final class WarmupExperiment implements Experiment {
                     Stats.of(rs.stream().mapToDouble(x -> x.curve().finalLoss(0.1)).toArray()).format(3, 1),
                     Stats.of(rs.stream().mapToDouble(TranslationSetup.Run::finalExact).toArray()).format(1, 100),
                     Stats.of(rs.stream().mapToDouble(TranslationSetup.Run::finalBleu).toArray()).format(1, 1),
-                    outcome(rs)));
+                    outcome(rs, best)));
             TranslationSetup.Run first = rs.get(0);
             loss = loss.withSeries(c.label(), first.curve().steps(), first.curve().smoothed(0.1));
             bleu = bleu.withSeries(c.label(), first.evalSteps(), first.bleu());
         }
         r.table(List.of("norm", "warmup", "peak lr", "first loss", "final loss (last 10%)", "dev exact match %", "dev BLEU",
                 "outcome"), rows);
+        r.paragraph(String.format(Locale.ROOT, "Outcome: *diverged* when a loss or gradient became NaN or infinite (the run "
+                + "stops there); *stuck* when the mean loss of the last 10%% of steps is above %.1f times the best cell's "
+                + "(%.3f here); else *ok*.", STUCK_FACTOR, best));
         String file = task[0] + "-" + layers;
         r.plot(loss, "loss-" + file, "Training loss, " + task[1] + ", " + layers + "+" + layers + " layers");
         r.plot(bleu, "bleu-" + file, "Dev BLEU during training, " + task[1] + ", " + layers + "+" + layers + " layers");
         return verdicts(task[0], layers, plan, runs);
     }
 
-    /** "ok", "stuck" (final loss above half the first) or "diverged at ...", per seed when they differ. */
-    static String outcome(List<TranslationSetup.Run> runs) {
+    /** A run is stuck when its final loss is more than this times the best final loss of its grid. */
+    static final double STUCK_FACTOR = 1.5;
+
+    /** "ok", "stuck" or "diverged (...)", listed per seed when the seeds differ. */
+    static String outcome(List<TranslationSetup.Run> runs, double bestFinalLoss) {
         List<String> each = new ArrayList<>();
         for (TranslationSetup.Run run : runs) {
             TrainingCurve c = run.curve();
-            each.add(c.diverged() != null ? "diverged (" + c.diverged() + ")" : stuck(c) ? "stuck" : "ok");
+            each.add(c.diverged() != null ? "diverged (" + c.diverged() + ")"
+                    : c.finalLoss(0.1) > STUCK_FACTOR * bestFinalLoss ? "stuck" : "ok");
         }
         return each.stream().distinct().count() == 1 ? each.get(0) : String.join("; ", each);
-    }
-
-    static boolean stuck(TrainingCurve c) {
-        return c.diverged() == null && c.finalLoss(0.1) > 0.5 * c.firstLoss();
     }
 
     private static double meanBleu(List<TranslationSetup.Run> runs) {
