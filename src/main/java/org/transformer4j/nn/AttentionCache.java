@@ -35,6 +35,11 @@ public final class AttentionCache {
         return fastWeights;
     }
 
+    /** The normaliser of linear attention with the sum update, (batch, heads, dk), for inspection (null otherwise). */
+    public Tensor normalizer() {
+        return normalizer;
+    }
+
     /**
      * Keeps the given batch rows, in the given order (rows may repeat): row i of the new cache is row
      * rows[i] of the old one. Beam search calls this when hypotheses are reordered or expanded.
