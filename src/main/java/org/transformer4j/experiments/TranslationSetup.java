@@ -3,7 +3,6 @@ package org.transformer4j.experiments;
 import java.util.ArrayList;
 import java.util.List;
 import org.transformer4j.autograd.Functions;
-import org.transformer4j.autograd.Grad;
 import org.transformer4j.autograd.Variable;
 import org.transformer4j.data.Batch;
 import org.transformer4j.data.Batcher;
@@ -11,7 +10,6 @@ import org.transformer4j.data.DataPosition;
 import org.transformer4j.data.PaddedIds;
 import org.transformer4j.data.TextPair;
 import org.transformer4j.data.TokenPair;
-import org.transformer4j.model.Decoding;
 import org.transformer4j.model.EncoderDecoder;
 import org.transformer4j.model.Tokens;
 import org.transformer4j.tokenizer.BpeTokenizer;
@@ -20,6 +18,7 @@ import org.transformer4j.train.AdamSettings;
 import org.transformer4j.train.AdamW;
 import org.transformer4j.train.LearningRateSchedule;
 import org.transformer4j.train.TranslationEvaluation;
+import org.transformer4j.train.TranslationTask;
 
 /**
  * A translation data set as the experiments use it: training pairs, a byte-level BPE vocabulary trained on
@@ -159,20 +158,7 @@ final class TranslationSetup {
     }
 
     private List<String> translate(EncoderDecoder model, List<String> sources, int maxLength) {
-        List<String> out = new ArrayList<>();
-        try (Grad.Scope ignored = Grad.off()) {
-            for (int start = 0; start < sources.size(); start += 64) {
-                List<String> chunk = sources.subList(start, Math.min(sources.size(), start + 64));
-                int[][] ids = new int[chunk.size()][];
-                for (int i = 0; i < ids.length; i++) {
-                    ids[i] = tokenizer.encode(chunk.get(i));
-                }
-                for (int[] hyp : Decoding.greedy(model, Tokens.padded(ids, tokenizer.pad()), tokenizer.bos(), tokenizer.eos(),
-                        maxLength)) {
-                    out.add(tokenizer.decode(hyp));
-                }
-            }
-        }
-        return out;
+        return TranslationTask.greedyTranslations(model, sources, tokenizer::encode, tokenizer::decode, tokenizer.pad(),
+                tokenizer.bos(), tokenizer.eos(), maxLength);
     }
 }

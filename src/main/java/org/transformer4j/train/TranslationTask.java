@@ -61,17 +61,27 @@ public final class TranslationTask implements Trainer.Task {
 
     /** Greedy translations, batched in groups of 64 sentences. */
     public List<String> translate(List<String> sources) {
+        return greedyTranslations(model, sources, data::encode, data::decode, data.pad(), data.bos(), data.eos(), maxLength);
+    }
+
+    /**
+     * Greedy translations of sources in batches of 64, at most maxLength tokens each, through any
+     * vocabulary given as its encode and decode functions and special ids.
+     */
+    public static List<String> greedyTranslations(EncoderDecoder model, List<String> sources,
+                                                  java.util.function.Function<String, int[]> encode,
+                                                  java.util.function.Function<int[], String> decode, int pad, int bos, int eos,
+                                                  int maxLength) {
         List<String> out = new ArrayList<>();
         try (Grad.Scope ignored = Grad.off()) {
             for (int start = 0; start < sources.size(); start += 64) {
                 List<String> chunk = sources.subList(start, Math.min(sources.size(), start + 64));
                 int[][] ids = new int[chunk.size()][];
                 for (int i = 0; i < ids.length; i++) {
-                    ids[i] = data.encode(chunk.get(i));
+                    ids[i] = encode.apply(chunk.get(i));
                 }
-                for (int[] hyp : Decoding.greedy(model, Tokens.padded(ids, data.pad()), data.bos(), data.eos(),
-                        maxLength)) {
-                    out.add(data.decode(hyp));
+                for (int[] hyp : Decoding.greedy(model, Tokens.padded(ids, pad), bos, eos, maxLength)) {
+                    out.add(decode.apply(hyp));
                 }
             }
         }
