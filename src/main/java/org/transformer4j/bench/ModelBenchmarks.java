@@ -83,7 +83,13 @@ public final class ModelBenchmarks {
      * step. {@code tokens_per_s} is the speed at the first position given.
      */
     public static BenchResult decode(String preset, int[] positions, int warmup, int reps) throws Exception {
-        DecoderOnly model = model(preset);
+        return decode(model(preset), preset, positions, warmup, reps);
+    }
+
+    /** {@link #decode(String, int[], int, int)} on a given model (e.g. one loaded from a Hugging Face folder). */
+    public static BenchResult decode(DecoderOnly model, String label, int[] positions, int warmup, int reps)
+            throws Exception {
+        String preset = label;
         model.eval();
         int vocab = model.config().vocabSize();
         int context = model.config().maxPositions();

@@ -1,10 +1,12 @@
 package org.transformer4j.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.transformer4j.bench.BenchResult;
 import org.transformer4j.bench.GemmBenchmark;
 import org.transformer4j.bench.ModelBenchmarks;
+import org.transformer4j.model.HfGpt2;
 import org.transformer4j.tensor.Kernels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -142,6 +144,9 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--positions", split = ",", paramLabel = "P",
                 description = "Cache lengths to measure at (default: 0,1000).")
         int[] positions = {0, 1000};
+        @Option(names = "--model", paramLabel = "DIR",
+                description = "A Hugging Face GPT-2 folder to load instead of a random preset model.")
+        Path model;
         @Mixin
         Common common;
         @Spec
@@ -156,7 +161,9 @@ public final class BenchCommand implements Runnable {
             if (!spec.commandLine().getParseResult().hasMatchedOption("--warmup")) {
                 common.warmup = 4;
             }
-            common.print(spec, ModelBenchmarks.decode(preset, positions, common.warmup, common.reps));
+            common.print(spec, model == null ? ModelBenchmarks.decode(preset, positions, common.warmup, common.reps)
+                    : ModelBenchmarks.decode(HfGpt2.load(model), model.toString(), positions,
+                            common.warmup, common.reps));
             return 0;
         }
     }
