@@ -3,7 +3,6 @@ package org.transformer4j.nn;
 import org.transformer4j.autograd.Functions;
 import org.transformer4j.autograd.Grad;
 import org.transformer4j.autograd.Variable;
-import org.transformer4j.tensor.Indexing;
 import org.transformer4j.tensor.Rng;
 import org.transformer4j.tensor.Tensor;
 
@@ -150,19 +149,14 @@ public final class MultiHeadAttention extends Attention {
         return inProjBias == null ? null : inProjBias.narrow(0, start, length);
     }
 
-    /** Appends new keys or values to the cache (no gradient flows into cached steps). */
+    /** Appends new keys or values to the cache, in place (no gradient flows into cached steps). */
     private static Variable appendToCache(AttentionCache cache, Variable fresh, boolean keys) {
-        Tensor old = keys ? cache.keys : cache.values;
+        boolean first = cache.length == 0;
         Tensor all;
         try (Grad.Scope ignored = Grad.off()) {
-            all = old == null ? fresh.value().contiguous() : Indexing.concat(2, old, fresh.value());
+            all = cache.append(fresh.value(), keys);
         }
-        if (keys) {
-            cache.keys = all;
-        } else {
-            cache.values = all;
-        }
-        return old == null ? fresh : Variable.constant(all);
+        return first ? fresh : Variable.constant(all);
     }
 
     /** Grouped-query attention: each key/value head serves heads/kvHeads query heads. */
