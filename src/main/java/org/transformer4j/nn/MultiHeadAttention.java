@@ -3,6 +3,7 @@ package org.transformer4j.nn;
 import org.transformer4j.autograd.Functions;
 import org.transformer4j.autograd.Grad;
 import org.transformer4j.autograd.Variable;
+import org.transformer4j.tensor.FusedAttention;
 import org.transformer4j.tensor.Rng;
 import org.transformer4j.tensor.Tensor;
 
@@ -128,6 +129,15 @@ public final class MultiHeadAttention extends Attention {
         int tk = k.dim(2);
         k = repeatKv(k);                                                          // (B, h, Tk, hd)
         v = repeatKv(v);
+        boolean causal = mask != null && mask.causal();
+        if (!needWeights && alibi == null && (mask == null || mask.keyPadding() == null) && !Grad.isEnabled()
+                && !(isTraining() && dropoutP > 0)
+                && !Grad.isObserved() && (!causal || offset + tq <= tk)) {
+            // Inference: one fused kernel, no scores tensor, masked causal keys skipped (docs/PERFORMANCE.md).
+            Tensor fused = FusedAttention.apply(q.value(), k.value(), v.value(), (float) (1.0 / Math.sqrt(headDim)),
+                    causal, offset);                                                             // (B, Tq, h hd)
+            return new Result(outProj.forward(Variable.constant(fused)), null);
+        }
         Variable scaled = q.mul((float) (1.0 / Math.sqrt(headDim))).named("scale 1/√d");
         Variable scores = scaled.matmul(k.transpose(-1, -2)).named("QKᵀ");                 // (B, h, Tq, Tk)
         if (alibi != null && self) {

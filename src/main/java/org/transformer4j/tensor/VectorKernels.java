@@ -284,6 +284,14 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void attention(int batch, int tq, int tk, int d, float scale, boolean causal, int offset,
+                          float[] q, int[] qOffs, int ldq, float[] k, int[] kOffs, int ldk, float[] v, int[] vOffs,
+                          int ldv, float[] out, int[] oOffs, int ldo) {
+        VectorAttention.attention(parallel, batch, tq, tk, d, scale, causal, offset, q, qOffs, ldq, k, kOffs, ldk,
+                v, vOffs, ldv, out, oOffs, ldo);
+    }
+
+    @Override
     public void gatherRows(float[] table, int tableOff, int rowLen, int[] ids, float[] out, int outOff) {
         for (int i = 0; i < ids.length; i++) {
             System.arraycopy(table, tableOff + ids[i] * rowLen, out, outOff + i * rowLen, rowLen);
