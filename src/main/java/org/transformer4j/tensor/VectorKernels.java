@@ -84,6 +84,10 @@ public final class VectorKernels implements Kernels {
     @Override
     public void unary(UnaryOp op, float[] x, int xOff, float[] y, int yOff, int n) {
         parallel.forRange(n, GRAIN, (i0, i1) -> {
+            if (op == UnaryOp.GELU_TANH) {
+                geluTanh(x, xOff, y, yOff, i0, i1);
+                return;
+            }
             for (int i = i0; i < i1; i += L) {
                 VectorMask<Float> m = tail(i, i1);
                 VectorMath.unary(op, FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
@@ -94,12 +98,52 @@ public final class VectorKernels implements Kernels {
     @Override
     public void unaryBackward(UnaryOp op, float[] x, int xOff, float[] gy, int gyOff, float[] gx, int gxOff, int n) {
         parallel.forRange(n, GRAIN, (i0, i1) -> {
+            if (op == UnaryOp.GELU_TANH) {
+                geluTanhBackward(x, xOff, gy, gyOff, gx, gxOff, i0, i1);
+                return;
+            }
             for (int i = i0; i < i1; i += L) {
                 VectorMask<Float> m = tail(i, i1);
                 FloatVector d = VectorMath.unaryGrad(op, FloatVector.fromArray(S, x, xOff + i, m));
                 d.mul(FloatVector.fromArray(S, gy, gyOff + i, m)).intoArray(gx, gxOff + i, m);
             }
         });
+    }
+
+    // GELU-tanh (GPT-2's activation) gets loops of its own: inside the generic loop (a switch over every op) C2
+    // reaches its inlining node limit and leaves vector operations boxed, many times slower (docs/PERFORMANCE.md).
+    // Full vectors first, then one masked tail in a method of its own.
+    private static void geluTanh(float[] x, int xOff, float[] y, int yOff, int i0, int i1) {
+        int i = i0;
+        for (; i + L <= i1; i += L) {
+            VectorMath.geluTanh(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < i1) {
+            geluTanhTail(x, xOff, y, yOff, i, i1);
+        }
+    }
+
+    private static void geluTanhTail(float[] x, int xOff, float[] y, int yOff, int i, int i1) {
+        VectorMask<Float> m = tail(i, i1);
+        VectorMath.geluTanh(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
+    }
+
+    private static void geluTanhBackward(float[] x, int xOff, float[] gy, int gyOff, float[] gx, int gxOff, int i0, int i1) {
+        int i = i0;
+        for (; i + L <= i1; i += L) {
+            VectorMath.geluTanhGrad(FloatVector.fromArray(S, x, xOff + i)).mul(FloatVector.fromArray(S, gy, gyOff + i))
+                    .intoArray(gx, gxOff + i);
+        }
+        if (i < i1) {
+            geluTanhBackwardTail(x, xOff, gy, gyOff, gx, gxOff, i, i1);
+        }
+    }
+
+    private static void geluTanhBackwardTail(float[] x, int xOff, float[] gy, int gyOff, float[] gx, int gxOff, int i,
+                                             int i1) {
+        VectorMask<Float> m = tail(i, i1);
+        VectorMath.geluTanhGrad(FloatVector.fromArray(S, x, xOff + i, m)).mul(FloatVector.fromArray(S, gy, gyOff + i, m))
+                .intoArray(gx, gxOff + i, m);
     }
 
     @Override
