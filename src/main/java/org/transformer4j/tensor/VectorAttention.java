@@ -18,8 +18,11 @@ final class VectorAttention {
     private VectorAttention() {
     }
 
-    /** Query rows per parallel unit: the packed keys are reused across them. */
-    private static final int QUERY_BLOCK = 32;
+    /**
+     * Query rows per parallel unit when there are fewer (batch x head) entries than threads; otherwise a unit is a
+     * whole head, so its keys are packed once.
+     */
+    private static final int QUERY_BLOCK = 64;
 
     private static final class Scratch {
         float[] kt = new float[0];
@@ -32,13 +35,14 @@ final class VectorAttention {
     static void attention(Parallel parallel, int batch, int tq, int tk, int d, float scale, boolean causal, int offset,
                           float[] q, int[] qOffs, int ldq, float[] k, int[] kOffs, int ldk, float[] v, int[] vOffs,
                           int ldv, float[] out, int[] oOffs, int ldo) {
-        int blocks = (tq + QUERY_BLOCK - 1) / QUERY_BLOCK;
+        int blocks = batch >= parallel.threads() ? 1 : (tq + QUERY_BLOCK - 1) / QUERY_BLOCK;
+        int rowsPerBlock = (tq + blocks - 1) / blocks;
         parallel.forRange(batch * blocks, 1, (u0, u1) -> {
             Scratch ws = SCRATCH.get();
             for (int u = u0; u < u1; u++) {
                 int bi = u / blocks;
-                int r0 = (u % blocks) * QUERY_BLOCK;
-                int r1 = Math.min(tq, r0 + QUERY_BLOCK);
+                int r0 = Math.min(tq, (u % blocks) * rowsPerBlock);
+                int r1 = Math.min(tq, r0 + rowsPerBlock);
                 block(ws, r0, r1, tk, d, scale, causal, offset, q, qOffs[bi], ldq, k, kOffs[bi], ldk, v, vOffs[bi], ldv,
                         out, oOffs[bi], ldo);
             }
@@ -74,21 +78,39 @@ final class VectorAttention {
             int n = causal ? Math.min(tk, offset + r + 1) : tk;
             int qo = qOff + r * ldq;
             scores(kt, kcap, d, q, qo, scale, s, n);
-            float max = VectorLanes.max(s, 0, n);
-            FloatVector sumV = FloatVector.zero(S);
-            for (int j = 0; j < n; j += L) {
-                VectorMask<Float> m = S.indexInRange(j, n);
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, s, j, m).sub(max)).blend(0f, m.not());
-                sumV = sumV.add(e);
-                e.intoArray(s, j, m);
-            }
-            float inv = 1f / VectorLanes.sum(sumV);
+            float inv = 1f / expRow(s, n);
             if (d == 4 * L) {
                 weighted4(s, n, v, vOff, ldv, inv, out, oOff + r * ldo);
             } else {
                 weighted(ws.acc, s, n, d, v, vOff, ldv, inv, out, oOff + r * ldo);
             }
         }
+    }
+
+    // Each loop is a method of its own taking arrays, not vectors: C2 compiles the hot loops whole, and where it
+    // stops inlining at its node limit no vector crosses a call (which would box it).
+
+    /** s[j] = exp(s[j] - max s) for j < n; returns their sum (lanes summed in a fixed order). */
+    private static float expRow(float[] s, int n) {
+        float max = VectorLanes.max(s, 0, n);
+        FloatVector sumV = FloatVector.zero(S);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, s, j).sub(max));
+            sumV = sumV.add(e);
+            e.intoArray(s, j);
+        }
+        if (j < n) {
+            sumV = sumV.add(expTail(s, j, n, max));
+        }
+        return VectorLanes.sum(sumV);
+    }
+
+    private static FloatVector expTail(float[] s, int j, int n, float max) {
+        VectorMask<Float> m = S.indexInRange(j, n);
+        FloatVector e = VectorMath.exp(FloatVector.fromArray(S, s, j, m).sub(max)).blend(0f, m.not());
+        e.intoArray(s, j, m);
+        return e;
     }
 
     /** s[j] = sum_c (q[c] * scale) * kt[c, j] for j < n (rounded up to groups of 4 vectors). */
