@@ -241,16 +241,7 @@ public final class VectorKernels implements Kernels {
                 if (max == Float.NEGATIVE_INFINITY) {
                     max = 0f;
                 }
-                FloatVector acc = FloatVector.zero(S);
-                for (int c = 0; c < cols; c += L) {
-                    VectorMask<Float> m = tail(c, cols);
-                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xi + c, m).sub(max)).blend(0f, m.not());
-                    acc = acc.add(e);
-                    if (!log) {
-                        e.intoArray(y, yi + c, m);
-                    }
-                }
-                float sum = VectorLanes.sum(acc);
+                float sum = expRow(x, xi, cols, max, log ? null : y, yi);
                 if (log) {
                     float shift = max + (float) StrictMath.log(sum);
                     for (int c = 0; c < cols; c += L) {
@@ -402,6 +393,31 @@ public final class VectorKernels implements Kernels {
         });
     }
 
+    // Loops around VectorMath.exp are methods of their own that take arrays, not vectors: with two of them in one
+    // lambda C2 reaches its inlining node limit, and a vector passed to a call it did not inline is boxed.
+
+    /** y[yi + c] = exp(x[xi + c] - max) (when y is not null); returns the sum, lanes added in a fixed order. */
+    private static float expRow(float[] x, int xi, int cols, float max, float[] y, int yi) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int c = 0; c < cols; c += L) {
+            VectorMask<Float> m = tail(c, cols);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xi + c, m).sub(max)).blend(0f, m.not());
+            acc = acc.add(e);
+            if (y != null) {
+                e.intoArray(y, yi + c, m);
+            }
+        }
+        return VectorLanes.sum(acc);
+    }
+
+    /** gx[o + c] = (exp(x[c] - lse) - uniform) * s over one row. */
+    private static void softmaxGradRow(float[] x, int base, int n, float lse, float uniform, float s, float[] gx, int o) {
+        for (int c = 0; c < n; c += L) {
+            VectorMask<Float> m = tail(c, n);
+            VectorMath.exp(FloatVector.fromArray(S, x, base + c, m).sub(lse)).sub(uniform).mul(s).intoArray(gx, o + c, m);
+        }
+    }
+
     private static float logSumExp(float[] x, int base, int n) {
         float max = VectorLanes.max(x, base, n);
         if (max == Float.NEGATIVE_INFINITY || max == Float.POSITIVE_INFINITY || Float.isNaN(max)) {
@@ -427,13 +443,8 @@ public final class VectorKernels implements Kernels {
                     continue;
                 }
                 float lse = logSumExp(logits, base, cols);
-                float uniform = smoothing / cols;
                 float s = scale[r];
-                for (int c = 0; c < cols; c += L) {
-                    VectorMask<Float> m = tail(c, cols);
-                    VectorMath.exp(FloatVector.fromArray(S, logits, base + c, m).sub(lse)).sub(uniform).mul(s)
-                            .intoArray(gx, o + c, m);
-                }
+                softmaxGradRow(logits, base, cols, lse, smoothing / cols, s, gx, o);
                 gx[o + targets[r]] -= (1f - smoothing) * s;
             }
         });
