@@ -43,8 +43,13 @@ def peer_env(threads):
     return env
 
 
+LOADS = []  # the 1-minute load average right before each command
+
+
 def run_json(cmd, env=None):
-    print("  $ " + " ".join(cmd), file=sys.stderr, flush=True)
+    load = float(open("/proc/loadavg").read().split()[0])
+    LOADS.append(load)
+    print("  [load %.2f] $ %s" % (load, " ".join(cmd)), file=sys.stderr, flush=True)
     t0 = time.time()
     p = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
     if p.returncode != 0:
@@ -130,11 +135,15 @@ def main():
     print()
     print("date %s, %s, %s cores, load average before: %s" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
           platform.processor() or platform.machine(), os.cpu_count(), load_before))
+    print("1-minute load average right before each of the %d commands: min %.2f, max %.2f" % (len(LOADS), min(LOADS),
+          max(LOADS)) if LOADS else "")
     print("%-50s %12s %12s  %-15s %7s %6s %s" % ("what", "t4j", "peer", "peer", "ratio", "goal", ""))
     for what, o, p, name, ratio, goal in rows:
         f = lambda v: "%.1f" % v if isinstance(v, (int, float)) else "n/a"
         status = "" if ratio is None else ("met" if ratio >= goal else "NOT met")
-        print("%-50s %12s %12s  %-15s %7s %6s %s" % (what, f(o), f(p), name, "%.2f" % ratio if ratio else "n/a",
+        print("1-minute load average right before each of the %d commands: min %.2f, max %.2f" % (len(LOADS), min(LOADS),
+          max(LOADS)) if LOADS else "")
+    print("%-50s %12s %12s  %-15s %7s %6s %s" % (what, f(o), f(p), name, "%.2f" % ratio if ratio else "n/a",
                                                    ">=%.1f" % goal, status))
     if a.json:
         with open(a.json, "w") as fh:
