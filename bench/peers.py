@@ -49,7 +49,8 @@ LOADS = []  # the 1-minute load average right before each command
 def run_json(cmd, env=None):
     load = float(open("/proc/loadavg").read().split()[0])
     LOADS.append(load)
-    print("  [load %.2f] $ %s" % (load, " ".join(cmd)), file=sys.stderr, flush=True)
+    shown = [c if "\n" not in c else "'<numpy sgemm script>'" for c in cmd]
+    print("  [load %.2f] $ %s" % (load, " ".join(shown)), file=sys.stderr, flush=True)
     t0 = time.time()
     p = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
     if p.returncode != 0:
@@ -141,9 +142,7 @@ def main():
     for what, o, p, name, ratio, goal in rows:
         f = lambda v: "%.1f" % v if isinstance(v, (int, float)) else "n/a"
         status = "" if ratio is None else ("met" if ratio >= goal else "NOT met")
-        print("1-minute load average right before each of the %d commands: min %.2f, max %.2f" % (len(LOADS), min(LOADS),
-          max(LOADS)) if LOADS else "")
-    print("%-50s %12s %12s  %-15s %7s %6s %s" % (what, f(o), f(p), name, "%.2f" % ratio if ratio else "n/a",
+        print("%-50s %12s %12s  %-15s %7s %6s %s" % (what, f(o), f(p), name, "%.2f" % ratio if ratio else "n/a",
                                                    ">=%.1f" % goal, status))
     if a.json:
         with open(a.json, "w") as fh:
