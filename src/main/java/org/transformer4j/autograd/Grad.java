@@ -37,6 +37,11 @@ public final class Grad {
         return DISABLED.get()[0] == 0;
     }
 
+    /** Whether an observer (the figure tracer) sees the ops on this thread. */
+    public static boolean isObserved() {
+        return OBSERVER.get() != null;
+    }
+
     /**
      * Sends every op executed on this thread to the observer until the scope is closed (the figure
      * tracer uses this). Observers do not nest: a second one replaces the first until closed.

@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
         subcommands = {DemoCommand.class, TrainCommand.class, TranslateCommand.class, GenerateCommand.class,
             EvaluateCommand.class, TokenizeCommand.class, EmbedCommand.class, InspectCommand.class, ServeCommand.class,
             ExperimentCommand.class, DataCommand.class, FigureCommand.class, PresetsCommand.class, WeightsCommand.class,
-            CommandLine.HelpCommand.class},
-        footer = {"", "Also, from the launcher: ./t4j test (the whole test suite), ./t4j bench (JMH benchmarks)."})
+            BenchCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Also, from the launcher: ./t4j test (the whole test suite), ./t4j bench jmh (JMH benchmarks)."})
 public final class Main implements Runnable {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

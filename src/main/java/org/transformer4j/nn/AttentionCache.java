@@ -11,6 +11,10 @@ import org.transformer4j.tensor.Tensor;
 public final class AttentionCache {
     Tensor keys;
     Tensor values;
+    // Self-attention: keys and values are views of the first `length` positions of these buffers, which
+    // grow by doubling, so a decoding step writes only its new position instead of copying the whole cache.
+    Tensor keyStore;      // (batch, kv heads, capacity, head dim) or null
+    Tensor valueStore;
     Tensor fastWeights;   // (batch, heads, dv, dk)
     Tensor normalizer;    // (batch, heads, dk)
     int length;
@@ -50,6 +54,8 @@ public final class AttentionCache {
         }
         keys = gatherRows(keys, rows);
         values = gatherRows(values, rows);
+        keyStore = null;
+        valueStore = null;
         fastWeights = gatherRows(fastWeights, rows);
         normalizer = gatherRows(normalizer, rows);
     }
@@ -71,8 +77,43 @@ public final class AttentionCache {
         return Indexing.embedding(table, rows, rows.length).reshape(shape);      // (rows, ...)
     }
 
+    /**
+     * Appends fresh keys or values (batch, kv heads, n, head dim) after the first {@code length} cached
+     * positions, in place when the buffer has room; returns the view of all length + n positions.
+     */
+    Tensor append(Tensor fresh, boolean isKeys) {
+        Tensor store = isKeys ? keyStore : valueStore;
+        Tensor old = isKeys ? keys : values;
+        int[] s = fresh.shape();                                               // (B, kv, n, hd)
+        int needed = length + s[2];
+        if (store == null || store.dim(0) != s[0] || store.dim(1) != s[1] || store.dim(3) != s[3]
+                || store.dim(2) < needed) {
+            int capacity = Math.max(needed, store == null ? 64 : 2 * store.dim(2));
+            Tensor grown = Tensor.zeros(fresh.kernels(), s[0], s[1], capacity, s[3]);
+            if (length > 0) {
+                grown.narrow(2, 0, length).assign(old);
+            }
+            store = grown;
+            if (isKeys) {
+                keyStore = store;
+            } else {
+                valueStore = store;
+            }
+        }
+        store.narrow(2, length, s[2]).assign(fresh);
+        Tensor all = store.narrow(2, 0, needed);
+        if (isKeys) {
+            keys = all;
+        } else {
+            values = all;
+        }
+        return all;
+    }
+
     /** Forgets everything (a new sequence). */
     public void clear() {
+        keyStore = null;
+        valueStore = null;
         keys = null;
         values = null;
         fastWeights = null;

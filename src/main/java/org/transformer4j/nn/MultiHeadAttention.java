@@ -3,7 +3,7 @@ package org.transformer4j.nn;
 import org.transformer4j.autograd.Functions;
 import org.transformer4j.autograd.Grad;
 import org.transformer4j.autograd.Variable;
-import org.transformer4j.tensor.Indexing;
+import org.transformer4j.tensor.FusedAttention;
 import org.transformer4j.tensor.Rng;
 import org.transformer4j.tensor.Tensor;
 
@@ -129,6 +129,15 @@ public final class MultiHeadAttention extends Attention {
         int tk = k.dim(2);
         k = repeatKv(k);                                                          // (B, h, Tk, hd)
         v = repeatKv(v);
+        boolean causal = mask != null && mask.causal();
+        if (!needWeights && alibi == null && (mask == null || mask.keyPadding() == null) && !Grad.isEnabled()
+                && !(isTraining() && dropoutP > 0)
+                && !Grad.isObserved() && (!causal || offset + tq <= tk)) {
+            // Inference: one fused kernel, no scores tensor, masked causal keys skipped (docs/PERFORMANCE.md).
+            Tensor fused = FusedAttention.apply(q.value(), k.value(), v.value(), (float) (1.0 / Math.sqrt(headDim)),
+                    causal, offset);                                                             // (B, Tq, h hd)
+            return new Result(outProj.forward(Variable.constant(fused)), null);
+        }
         Variable scaled = q.mul((float) (1.0 / Math.sqrt(headDim))).named("scale 1/√d");
         Variable scores = scaled.matmul(k.transpose(-1, -2)).named("QKᵀ");                 // (B, h, Tq, Tk)
         if (alibi != null && self) {
@@ -150,19 +159,14 @@ public final class MultiHeadAttention extends Attention {
         return inProjBias == null ? null : inProjBias.narrow(0, start, length);
     }
 
-    /** Appends new keys or values to the cache (no gradient flows into cached steps). */
+    /** Appends new keys or values to the cache, in place (no gradient flows into cached steps). */
     private static Variable appendToCache(AttentionCache cache, Variable fresh, boolean keys) {
-        Tensor old = keys ? cache.keys : cache.values;
+        boolean first = cache.length == 0;
         Tensor all;
         try (Grad.Scope ignored = Grad.off()) {
-            all = old == null ? fresh.value().contiguous() : Indexing.concat(2, old, fresh.value());
+            all = cache.append(fresh.value(), keys);
         }
-        if (keys) {
-            cache.keys = all;
-        } else {
-            cache.values = all;
-        }
-        return old == null ? fresh : Variable.constant(all);
+        return first ? fresh : Variable.constant(all);
     }
 
     /** Grouped-query attention: each key/value head serves heads/kvHeads query heads. */

@@ -138,4 +138,15 @@ public interface Kernels {
      */
     void crossEntropyBackwardRows(float[] logits, int off, int rows, int cols, int[] targets, int ignoreIndex,
                                   float smoothing, float[] scale, float[] gx, int gxOff);
+
+    /**
+     * Fused scaled dot-product attention for inference: for each batch entry i (batch x heads),
+     * out_i = softmax(scale q_i k_i^T) v_i, where q_i is (tq, d) at qOffs[i] with row stride ldq, k_i and
+     * v_i are (tk, d), out_i is (tq, d), all with unit column stride. When causal, query row r sits at
+     * position offset + r and sees keys 0 .. offset + r only (offset + tq must not exceed tk). No gradients:
+     * training composes matmul, mask and softmax instead.
+     */
+    void attention(int batch, int tq, int tk, int d, float scale, boolean causal, int offset,
+                   float[] q, int[] qOffs, int ldq, float[] k, int[] kOffs, int ldk, float[] v, int[] vOffs, int ldv,
+                   float[] out, int[] oOffs, int ldo);
 }

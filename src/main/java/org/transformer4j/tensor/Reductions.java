@@ -7,6 +7,12 @@ final class Reductions {
 
     static Tensor reduce(ReduceOp op, Tensor x, boolean keepDim, int... axes) {
         boolean[] reduced = reducedAxes(x, axes);
+        if (op == ReduceOp.SUM && x.isContiguous() && leadingPrefix(reduced)) {
+            Tensor cs = columnSums(x, reduced, keepDim, axes);
+            if (cs != null) {
+                return cs;
+            }
+        }
         Rows r = toRows(x, reduced);
         if (r.cols == 0 && (op == ReduceOp.MAX || op == ReduceOp.MIN || op == ReduceOp.ARGMAX)) {
             throw new IllegalArgumentException(op + " over an empty dimension of shape " + Shapes.str(x.shape));
@@ -42,6 +48,45 @@ final class Reductions {
             reduced[n] = true;
         }
         return reduced;
+    }
+
+    /** Whether the reduced axes are exactly the first few (a bias gradient: sum over batch and time). */
+    private static boolean leadingPrefix(boolean[] reduced) {
+        int i = 0;
+        while (i < reduced.length && reduced[i]) {
+            i++;
+        }
+        for (int j = i; j < reduced.length; j++) {
+            if (reduced[j]) {
+                return false;
+            }
+        }
+        return i > 0 && i < reduced.length;
+    }
+
+    /**
+     * Sums over leading axes of a contiguous tensor as ones(1, n) x (n, m): the rows are streamed once in order
+     * instead of being transposed first. Null when a dimension is too small for that to pay.
+     */
+    private static Tensor columnSums(Tensor x, boolean[] reduced, boolean keepDim, int[] axes) {
+        long n = 1;
+        long m = 1;
+        for (int i = 0; i < x.rank(); i++) {
+            if (reduced[i]) {
+                n *= x.shape[i];
+            } else {
+                m *= x.shape[i];
+            }
+        }
+        if (n < 2 || m < 16 || n > Integer.MAX_VALUE) {
+            return null;
+        }
+        float[] ones = new float[(int) n];
+        java.util.Arrays.fill(ones, 1f);
+        Tensor out = Tensor.zeros(x.kernels, Shapes.reduced(x.shape, keepDim, axes));
+        x.kernels.gemm(false, false, 1, (int) m, (int) n, ones, new int[] {0}, (int) n, x.data, new int[] {x.offset},
+                (int) m, 0f, out.data, new int[] {0}, (int) m);
+        return out;
     }
 
     private record Rows(Tensor block, int rows, int cols) {

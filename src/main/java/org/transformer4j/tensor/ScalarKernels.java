@@ -350,6 +350,45 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void attention(int batch, int tq, int tk, int d, float scale, boolean causal, int offset,
+                          float[] q, int[] qOffs, int ldq, float[] k, int[] kOffs, int ldk, float[] v, int[] vOffs,
+                          int ldv, float[] out, int[] oOffs, int ldo) {
+        // The composed definition, one query row at a time: scores, softmax, weighted sum (double sums).
+        parallel.forRange(batch * tq, 1, (t0, t1) -> {
+            double[] p = new double[tk];
+            for (int t = t0; t < t1; t++) {
+                int bi = t / tq;
+                int r = t % tq;
+                int n = causal ? Math.min(tk, offset + r + 1) : tk;
+                int qo = qOffs[bi] + r * ldq;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    int ko = kOffs[bi] + j * ldk;
+                    double dot = 0;
+                    for (int c = 0; c < d; c++) {
+                        dot += (double) (q[qo + c] * scale) * k[ko + c];
+                    }
+                    p[j] = (float) dot;
+                    max = Math.max(max, p[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < n; j++) {
+                    p[j] = StrictMath.exp(p[j] - max);
+                    sum += p[j];
+                }
+                int oo = oOffs[bi] + r * ldo;
+                for (int c = 0; c < d; c++) {
+                    double acc = 0;
+                    for (int j = 0; j < n; j++) {
+                        acc += p[j] * v[vOffs[bi] + j * ldv + c];
+                    }
+                    out[oo + c] = (float) (acc / sum);
+                }
+            }
+        });
+    }
+
+    @Override
     public void gatherRows(float[] table, int tableOff, int rowLen, int[] ids, float[] out, int outOff) {
         for (int i = 0; i < ids.length; i++) {
             int src = tableOff + ids[i] * rowLen;

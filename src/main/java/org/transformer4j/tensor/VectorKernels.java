@@ -84,6 +84,10 @@ public final class VectorKernels implements Kernels {
     @Override
     public void unary(UnaryOp op, float[] x, int xOff, float[] y, int yOff, int n) {
         parallel.forRange(n, GRAIN, (i0, i1) -> {
+            if (op == UnaryOp.GELU_TANH) {
+                geluTanh(x, xOff, y, yOff, i0, i1);
+                return;
+            }
             for (int i = i0; i < i1; i += L) {
                 VectorMask<Float> m = tail(i, i1);
                 VectorMath.unary(op, FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
@@ -94,12 +98,52 @@ public final class VectorKernels implements Kernels {
     @Override
     public void unaryBackward(UnaryOp op, float[] x, int xOff, float[] gy, int gyOff, float[] gx, int gxOff, int n) {
         parallel.forRange(n, GRAIN, (i0, i1) -> {
+            if (op == UnaryOp.GELU_TANH) {
+                geluTanhBackward(x, xOff, gy, gyOff, gx, gxOff, i0, i1);
+                return;
+            }
             for (int i = i0; i < i1; i += L) {
                 VectorMask<Float> m = tail(i, i1);
                 FloatVector d = VectorMath.unaryGrad(op, FloatVector.fromArray(S, x, xOff + i, m));
                 d.mul(FloatVector.fromArray(S, gy, gyOff + i, m)).intoArray(gx, gxOff + i, m);
             }
         });
+    }
+
+    // GELU-tanh (GPT-2's activation) gets loops of its own: inside the generic loop (a switch over every op) C2
+    // reaches its inlining node limit and leaves vector operations boxed, many times slower (docs/PERFORMANCE.md).
+    // Full vectors first, then one masked tail in a method of its own.
+    private static void geluTanh(float[] x, int xOff, float[] y, int yOff, int i0, int i1) {
+        int i = i0;
+        for (; i + L <= i1; i += L) {
+            VectorMath.geluTanh(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < i1) {
+            geluTanhTail(x, xOff, y, yOff, i, i1);
+        }
+    }
+
+    private static void geluTanhTail(float[] x, int xOff, float[] y, int yOff, int i, int i1) {
+        VectorMask<Float> m = tail(i, i1);
+        VectorMath.geluTanh(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
+    }
+
+    private static void geluTanhBackward(float[] x, int xOff, float[] gy, int gyOff, float[] gx, int gxOff, int i0, int i1) {
+        int i = i0;
+        for (; i + L <= i1; i += L) {
+            VectorMath.geluTanhGrad(FloatVector.fromArray(S, x, xOff + i)).mul(FloatVector.fromArray(S, gy, gyOff + i))
+                    .intoArray(gx, gxOff + i);
+        }
+        if (i < i1) {
+            geluTanhBackwardTail(x, xOff, gy, gyOff, gx, gxOff, i, i1);
+        }
+    }
+
+    private static void geluTanhBackwardTail(float[] x, int xOff, float[] gy, int gyOff, float[] gx, int gxOff, int i,
+                                             int i1) {
+        VectorMask<Float> m = tail(i, i1);
+        VectorMath.geluTanhGrad(FloatVector.fromArray(S, x, xOff + i, m)).mul(FloatVector.fromArray(S, gy, gyOff + i, m))
+                .intoArray(gx, gxOff + i, m);
     }
 
     @Override
@@ -197,16 +241,7 @@ public final class VectorKernels implements Kernels {
                 if (max == Float.NEGATIVE_INFINITY) {
                     max = 0f;
                 }
-                FloatVector acc = FloatVector.zero(S);
-                for (int c = 0; c < cols; c += L) {
-                    VectorMask<Float> m = tail(c, cols);
-                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xi + c, m).sub(max)).blend(0f, m.not());
-                    acc = acc.add(e);
-                    if (!log) {
-                        e.intoArray(y, yi + c, m);
-                    }
-                }
-                float sum = VectorLanes.sum(acc);
+                float sum = expRow(x, xi, cols, max, log ? null : y, yi);
                 if (log) {
                     float shift = max + (float) StrictMath.log(sum);
                     for (int c = 0; c < cols; c += L) {
@@ -284,6 +319,14 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void attention(int batch, int tq, int tk, int d, float scale, boolean causal, int offset,
+                          float[] q, int[] qOffs, int ldq, float[] k, int[] kOffs, int ldk, float[] v, int[] vOffs,
+                          int ldv, float[] out, int[] oOffs, int ldo) {
+        VectorAttention.attention(parallel, batch, tq, tk, d, scale, causal, offset, q, qOffs, ldq, k, kOffs, ldk,
+                v, vOffs, ldv, out, oOffs, ldo);
+    }
+
+    @Override
     public void gatherRows(float[] table, int tableOff, int rowLen, int[] ids, float[] out, int outOff) {
         for (int i = 0; i < ids.length; i++) {
             System.arraycopy(table, tableOff + ids[i] * rowLen, out, outOff + i * rowLen, rowLen);
@@ -350,6 +393,31 @@ public final class VectorKernels implements Kernels {
         });
     }
 
+    // Loops around VectorMath.exp are methods of their own that take arrays, not vectors: with two of them in one
+    // lambda C2 reaches its inlining node limit, and a vector passed to a call it did not inline is boxed.
+
+    /** y[yi + c] = exp(x[xi + c] - max) (when y is not null); returns the sum, lanes added in a fixed order. */
+    private static float expRow(float[] x, int xi, int cols, float max, float[] y, int yi) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int c = 0; c < cols; c += L) {
+            VectorMask<Float> m = tail(c, cols);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xi + c, m).sub(max)).blend(0f, m.not());
+            acc = acc.add(e);
+            if (y != null) {
+                e.intoArray(y, yi + c, m);
+            }
+        }
+        return VectorLanes.sum(acc);
+    }
+
+    /** gx[o + c] = (exp(x[c] - lse) - uniform) * s over one row. */
+    private static void softmaxGradRow(float[] x, int base, int n, float lse, float uniform, float s, float[] gx, int o) {
+        for (int c = 0; c < n; c += L) {
+            VectorMask<Float> m = tail(c, n);
+            VectorMath.exp(FloatVector.fromArray(S, x, base + c, m).sub(lse)).sub(uniform).mul(s).intoArray(gx, o + c, m);
+        }
+    }
+
     private static float logSumExp(float[] x, int base, int n) {
         float max = VectorLanes.max(x, base, n);
         if (max == Float.NEGATIVE_INFINITY || max == Float.POSITIVE_INFINITY || Float.isNaN(max)) {
@@ -375,13 +443,8 @@ public final class VectorKernels implements Kernels {
                     continue;
                 }
                 float lse = logSumExp(logits, base, cols);
-                float uniform = smoothing / cols;
                 float s = scale[r];
-                for (int c = 0; c < cols; c += L) {
-                    VectorMask<Float> m = tail(c, cols);
-                    VectorMath.exp(FloatVector.fromArray(S, logits, base + c, m).sub(lse)).sub(uniform).mul(s)
-                            .intoArray(gx, o + c, m);
-                }
+                softmaxGradRow(logits, base, cols, lse, smoothing / cols, s, gx, o);
                 gx[o + targets[r]] -= (1f - smoothing) * s;
             }
         });

@@ -78,9 +78,10 @@ class AttentionMapsTest {
                 }
             }
         }
-        // Capturing changes nothing: the same forward without it gives the same logits, bit for bit.
+        // Capturing changes nothing: the same forward without it gives the same logits (up to rounding: without
+        // capture, inference runs the fused attention kernel, which sums in another order).
         try (Grad.Scope ignored = Grad.off()) {
-            assertArrayEquals(logits.toArray(), m.forward(src, tgt).value().toArray());
+            Approx.assertMatches("logits without capture", logits, m.forward(src, tgt).value(), 1e-5);
         }
         assertThrows(IllegalArgumentException.class, () -> AttentionMaps.last(maps.subList(0, 1), AttentionMaps.Kind.CROSS));
     }
