@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.transformer4j.data.DataCache;
 import org.transformer4j.experiments.Experiment;
 import org.transformer4j.experiments.ExperimentOptions;
 import org.transformer4j.experiments.Experiments;
@@ -36,6 +37,10 @@ public final class ExperimentCommand implements Callable<Integer> {
             + "ulmfit: the Brown corpus as ./t4j data fetch brown unpacks it).")
     Path data;
 
+    @Option(names = "--resume", description = "Keep each finished training run in the data cache and take those of an "
+            + "earlier, interrupted run of the same plan instead of training them again (warmup).")
+    boolean resume;
+
     @Spec
     CommandSpec spec;
 
@@ -55,7 +60,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         Path report = e.run(new ExperimentOptions(quick, n, dir, line -> {
             w.println(line);
             w.flush();
-        }, data));
+        }, data, resume ? DataCache.standard(line -> { }).dir().resolve("experiment-runs") : null));
         w.println("Wrote " + report + " (images in " + report.resolveSibling(e.name()) + ")");
         w.flush();
         return 0;

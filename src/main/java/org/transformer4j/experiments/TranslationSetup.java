@@ -56,6 +56,17 @@ final class TranslationSetup {
         return tokenizer.vocabSize();
     }
 
+    /** The data in a line (vocabulary, pairs, longest example, a hash of the ids), to tell two setups apart. */
+    String describe() {
+        long h = 17;
+        for (TokenPair p : train) {
+            h = 31 * h + java.util.Arrays.hashCode(p.source());
+            h = 31 * h + java.util.Arrays.hashCode(p.target());
+        }
+        return "vocab " + vocabSize() + ", " + train.size() + " training pairs, longest " + longest + ", ids hash "
+                + Long.toHexString(h);
+    }
+
     /** The longest training example in tokens (source, or target plus eos). */
     int longest() {
         return longest;
@@ -100,14 +111,11 @@ final class TranslationSetup {
      * @param bleu       dev BLEU at each of those steps
      * @param last       the final dev evaluation, null when the run diverged
      */
-    record Run(TrainingCurve curve, double[] evalSteps, double[] exact, double[] bleu, TranslationEvaluation last) {
-        double finalExact() {
-            return last == null ? Double.NaN : last.exactMatch();
-        }
-
-        double finalBleu() {
-            return last == null ? Double.NaN : last.bleu().score();
-        }
+    /**
+     * A training run's curve, its dev evaluations (step, exact match, BLEU) and the last evaluation's exact match
+     * and BLEU (NaN when the run diverged).
+     */
+    record Run(TrainingCurve curve, double[] evalSteps, double[] exact, double[] bleu, double finalExact, double finalBleu) {
     }
 
     /**
@@ -143,7 +151,8 @@ final class TranslationSetup {
                 cols[c][i] = evals.get(i)[c];
             }
         }
-        return new Run(curve, cols[0], cols[1], cols[2], last[0]);
+        return new Run(curve, cols[0], cols[1], cols[2], last[0] == null ? Double.NaN : last[0].exactMatch(),
+                last[0] == null ? Double.NaN : last[0].bleu().score());
     }
 
     /** Greedy translations of the pairs' sources (at most maxLength tokens each), scored against their targets. */

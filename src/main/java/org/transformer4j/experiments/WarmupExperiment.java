@@ -38,6 +38,13 @@ public final class WarmupExperiment implements Experiment {
         static Plan full() {
             return new Plan(new int[] {6, 12}, 64, 4, 256, 600, 120, 5e-4, 1e-3, 20_000, 200, 400, 1500, 150, true);
         }
+
+        /** Every setting, for {@link RunStore}: a changed plan never reuses an old run. */
+        String describe() {
+            return String.format(Locale.ROOT, "warmup plan v1: layers %s, d %d, heads %d, dff %d, steps %d, warmup %d, lr %s/%s, "
+                    + "train %d, dev %d, bpe %d, tokens %d, eval every %d, ding %b", java.util.Arrays.toString(layers), dModel,
+                    heads, dFF, steps, warmup, lrLow, lrHigh, trainPairs, devPairs, bpe, maxTokens, evalEvery, ding);
+        }
     }
 
     /** One cell's settings. */
@@ -218,17 +225,28 @@ public final class WarmupExperiment implements Experiment {
             }
         }
         Map<Cell, List<TranslationSetup.Run>> runs = new LinkedHashMap<>();
+        RunStore store = RunStore.of(o, name(), plan.describe() + "; task " + task[0] + "; " + data.setup().describe());
         for (Cell c : cells) {
             for (long seed : o.seedList()) {
-                EncoderDecoder model = new EncoderDecoder(config(plan, layers, c.placement(), data.setup().vocabSize(),
-                        Math.max(data.setup().longest(), data.maxLength()) + 8), new Rng(seed));
-                TranslationSetup.Run run = data.setup().train(model,
-                        Schedules.warmupCosine(c.lr(), c.warmup(), plan.steps(), c.lr() / 10), plan.steps(), 0, 0f, seed,
-                        plan.maxTokens(), data.dev(), plan.evalEvery(), data.maxLength());
+                String key = String.format(Locale.ROOT, "%s-%d-%s-w%d-lr%.0e-seed%d", task[0], layers, c.placement(),
+                        c.warmup(), c.lr(), seed);
+                var kept = store.get(key);
+                TranslationSetup.Run run;
+                if (kept.isPresent()) {
+                    run = kept.get();
+                } else {
+                    EncoderDecoder model = new EncoderDecoder(config(plan, layers, c.placement(), data.setup().vocabSize(),
+                            Math.max(data.setup().longest(), data.maxLength()) + 8), new Rng(seed));
+                    run = data.setup().train(model,
+                            Schedules.warmupCosine(c.lr(), c.warmup(), plan.steps(), c.lr() / 10), plan.steps(), 0, 0f, seed,
+                            plan.maxTokens(), data.dev(), plan.evalEvery(), data.maxLength());
+                    store.put(key, run);
+                }
                 runs.computeIfAbsent(c, k -> new ArrayList<>()).add(run);
-                o.log(String.format(Locale.ROOT, "warmup: %s, %d layers, %s, seed %d: loss %.3f -> %.3f, dev BLEU %s%s (%.0f s)",
+                o.log(String.format(Locale.ROOT, "warmup: %s, %d layers, %s, seed %d: loss %.3f -> %.3f, dev BLEU %s%s (%.0f s%s)",
                         task[0], layers, c.label(), seed, run.curve().firstLoss(), run.curve().finalLoss(0.1),
-                        Report.num(run.finalBleu(), 1), run.curve().diverged() == null ? "" : ", diverged", run.curve().seconds()));
+                        Report.num(run.finalBleu(), 1), run.curve().diverged() == null ? "" : ", diverged", run.curve().seconds(),
+                        kept.isPresent() ? ", kept from an earlier run" : ""));
             }
         }
         double best = runs.values().stream().flatMap(List::stream).mapToDouble(x -> x.curve().finalLoss(0.1))
