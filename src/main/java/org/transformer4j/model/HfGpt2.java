@@ -4,10 +4,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.transformer4j.io.DType;
+import org.transformer4j.io.SafeTensorsFile;
+import org.transformer4j.io.TensorEntry;
 import org.transformer4j.nn.Activation;
 import org.transformer4j.tensor.Rng;
+import org.transformer4j.tensor.Tensor;
+import org.transformer4j.tensor.WeightMatrix;
+import org.transformer4j.tensor.WorkerTeam;
 
 /**
  * A GPT-2 model from a Hugging Face folder: config.json plus model.safetensors (or a sharded
@@ -54,6 +62,93 @@ public final class HfGpt2 {
         HfFiles.loadWeights(model, dir, KeyMapping.GPT2);
         model.eval();
         return model;
+    }
+
+    /**
+     * A {@link DecodeEngine} over the folder's weights in format. fp32 weights stored as fp32 are used where they
+     * lie in the memory-mapped files, without a copy (GPT-2's Conv1D matrices in their stored, transposed
+     * layout), so loading reads nothing until decoding touches it and the weights are never held twice; the
+     * files stay mapped until the engine is closed. For bf16 and Q8_0 the weights are converted from the mapping
+     * and the files closed.
+     */
+    public static DecodeEngine decodeEngine(Path dir, WeightMatrix.Format format) throws IOException {
+        TransformerConfig config = config(dir.resolve("config.json"));
+        HfFiles.requireWeightsFit(dir, config);
+        List<SafeTensorsFile> open = new ArrayList<>();
+        AutoCloseable closeAll = () -> open.forEach(SafeTensorsFile::close);
+        try {
+            Map<String, Stored> byOurName = new LinkedHashMap<>();
+            for (Path p : HfFiles.weightFiles(dir)) {
+                SafeTensorsFile f = SafeTensorsFile.open(p);
+                open.add(f);
+                for (TensorEntry e : f.entries()) {
+                    KeyMapping.Target t = KeyMapping.GPT2.target(e.name());
+                    if (t == null) {
+                        continue;
+                    }
+                    Stored previous = byOurName.put(t.ours(), new Stored(f, e, t.rule().transposes()));
+                    if (previous != null) {
+                        throw new IllegalArgumentException(dir + ": tensors '" + previous.entry().name() + "' and '" + e.name()
+                                + "' both map to " + t.ours());
+                    }
+                }
+            }
+            DecodeEngine engine = DecodeEngine.build(config, format, new MappedWeights(dir, byOurName), WorkerTeam.shared(),
+                    format == WeightMatrix.Format.F32 ? closeAll : () -> { });
+            if (format != WeightMatrix.Format.F32) {
+                closeAll.close();
+            }
+            return engine;
+        } catch (IOException | RuntimeException e) {
+            open.forEach(SafeTensorsFile::close);
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Stored(SafeTensorsFile file, TensorEntry entry, boolean transposed) {
+    }
+
+    /** The folder's tensors by our names; fp32 matrices as views of the mapping. */
+    private record MappedWeights(Path dir, Map<String, Stored> byOurName) implements DecodeEngine.Weights {
+        private Stored require(String name, long[] shape) {
+            Stored s = byOurName.get(name);
+            if (s == null) {
+                throw new IllegalArgumentException(dir + ": the checkpoint lacks the tensor that maps to " + name);
+            }
+            if (!Arrays.equals(s.entry().shape(), shape)) {
+                throw new IllegalArgumentException(dir + ": tensor '" + s.entry().name() + "' has shape " + s.entry().shapeString()
+                        + ", but the config implies " + Arrays.toString(shape));
+            }
+            return s;
+        }
+
+        @Override
+        public WeightMatrix matrix(String name, int rows, int cols) {
+            Stored probe = byOurName.get(name);
+            boolean transposed = probe != null && probe.transposed();
+            Stored s = require(name, transposed ? new long[] {cols, rows} : new long[] {rows, cols});
+            if (s.entry().dtype() == DType.F32) {
+                return WeightMatrix.f32(s.file().bytes(s.entry().name()), rows, cols, transposed);
+            }
+            Tensor t = s.file().load(s.entry().name());
+            return WeightMatrix.f32((transposed ? t.transpose(0, 1).contiguous() : t).toArray(), rows, cols);
+        }
+
+        @Override
+        public float[] vector(String name, int n, boolean required) {
+            if (!required && !byOurName.containsKey(name)) {
+                return null;
+            }
+            Stored s = require(name, new long[] {n});
+            return s.file().load(s.entry().name()).toArray();
+        }
+
+        @Override
+        public boolean has(String name) {
+            return byOurName.containsKey(name);
+        }
     }
 
     /**

@@ -26,6 +26,13 @@ import org.transformer4j.tensor.Tensor;
  */
 public record KeyMapping(String family, List<Rule> rules, List<Pattern> ignored) {
 
+    /** The transform of {@link Rule#transposed}: a (rows, cols) matrix becomes its (cols, rows) transpose. */
+    private static final Function<Tensor, Tensor> TRANSPOSE = t -> t.transpose(0, 1).contiguous();
+
+    /** Where a foreign tensor goes: our key, and the rule that says how. */
+    public record Target(String ours, Rule rule) {
+    }
+
     /**
      * One rename: foreign pattern, our key (with $1-style groups), how to convert the value, and which part
      * of our tensor it is (part of parts, stacked along axis 0; 0 of 1 for a whole tensor).
@@ -42,7 +49,12 @@ public record KeyMapping(String family, List<Rule> rules, List<Pattern> ignored)
         }
 
         public static Rule transposed(String foreign, String ours) {
-            return new Rule(Pattern.compile(foreign), ours, t -> t.transpose(0, 1).contiguous(), 0, 1);
+            return new Rule(Pattern.compile(foreign), ours, TRANSPOSE, 0, 1);
+        }
+
+        /** Whether the rule transposes a matrix (and does nothing else to it). */
+        public boolean transposes() {
+            return transform == TRANSPOSE;
         }
 
         /** A tensor stored with extra axes of size 1, such as Marian's (1, vocab) logit bias: flattened. */
@@ -155,6 +167,12 @@ public record KeyMapping(String family, List<Rule> rules, List<Pattern> ignored)
     public String ours(String foreign) {
         Rule r = rule(foreign);
         return r == null ? null : r.foreign().matcher(foreign).replaceAll(r.ours());
+    }
+
+    /** Our key and the rule for a foreign key, or null when the key is ignored; an unknown key is an error. */
+    public Target target(String foreign) {
+        Rule r = rule(foreign);
+        return r == null ? null : new Target(r.foreign().matcher(foreign).replaceAll(r.ours()), r);
     }
 
     /** Whether the family has this key: a rule maps it or it is one of the ignored ones. */

@@ -1,0 +1,136 @@
+package org.transformer4j.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * bfloat16 weights, output-major (rows, cols): half the bytes of fp32, so a decode step that streams every
+ * weight once reads half as much memory. A bf16 value is the top 16 bits of an fp32, so widening is a shift or
+ * a mask. Two bf16 share an int: in each chunk of 2L weights of a row (L = floats per vector), int j holds
+ * weight j in its low half and weight L + j in its high half, so one int vector load yields two float vectors,
+ * (ints << 16) for the chunk's first L weights and (ints & 0xffff0000) for the next L, with same-shape vector
+ * operations only. A row's last cols % 2L weights are stored one per int (low half).
+ */
+final class Bf16Matrix implements WeightMatrix {
+    private static final VectorSpecies<Float> S = VectorLanes.S;
+    private static final int L = S.length();
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+
+    private final int[] data;     // rows x stride ints
+    private final int rows;
+    private final int cols;
+    private final int chunks;     // full chunks of 2L weights per row
+    private final int stride;     // ints per row
+
+    private Bf16Matrix(int[] data, int rows, int cols) {
+        this.data = data;
+        this.rows = rows;
+        this.cols = cols;
+        this.chunks = cols / (2 * L);
+        this.stride = chunks * L + cols % (2 * L);
+    }
+
+    static Bf16Matrix of(WeightMatrix m) {
+        int rows = m.rows();
+        int cols = m.cols();
+        int chunks = cols / (2 * L);
+        int stride = chunks * L + cols % (2 * L);
+        int[] out = new int[Math.multiplyExact(rows, stride)];
+        RowBlocks.forEach(m, (r, w, off) -> {
+            int base = r * stride;
+            for (int k = 0; k < chunks; k++) {
+                for (int j = 0; j < L; j++) {
+                    int lo = toBf16(w[off + 2 * L * k + j]) & 0xffff;
+                    int hi = toBf16(w[off + 2 * L * k + L + j]) & 0xffff;
+                    out[base + k * L + j] = lo | (hi << 16);
+                }
+            }
+            for (int c = chunks * 2 * L; c < cols; c++) {
+                out[base + chunks * L + (c - chunks * 2 * L)] = toBf16(w[off + c]) & 0xffff;
+            }
+        });
+        return new Bf16Matrix(out, rows, cols);
+    }
+
+    /** fp32 to bf16, rounded to nearest even; NaN stays NaN. */
+    static short toBf16(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        if (Float.isNaN(f)) {
+            return (short) ((bits >>> 16) | 0x40);
+        }
+        bits += 0x7fff + ((bits >>> 16) & 1);
+        return (short) (bits >>> 16);
+    }
+
+    static float toFloat(short b) {
+        return Float.intBitsToFloat(b << 16);
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public Format format() {
+        return Format.BF16;
+    }
+
+    @Override
+    public long bytes() {
+        return (long) rows * cols * Short.BYTES;
+    }
+
+    @Override
+    public int rowAlign() {
+        return 1;
+    }
+
+    @Override
+    public void multiply(float[] x, int xOff, float[] bias, float[] y, int yOff, int from, int to) {
+        for (int r = from; r < to; r++) {
+            y[yOff + r] = dot(r * stride, x, xOff) + (bias == null ? 0f : bias[r]);
+        }
+    }
+
+    /** One output; kept small so that C2 intrinsifies every vector operation (see F32Matrix). */
+    private float dot(int base, float[] x, int xOff) {
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S);
+        for (int k = 0; k < chunks; k++) {
+            IntVector p = IntVector.fromArray(I, data, base + k * L);
+            int c = 2 * L * k;
+            a0 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(S, x, xOff + c), a0);
+            a1 = p.and(0xffff0000).reinterpretAsFloats().fma(FloatVector.fromArray(S, x, xOff + c + L), a1);
+        }
+        float s = VectorLanes.sum(a0.add(a1));
+        for (int c = chunks * 2 * L; c < cols; c++) {
+            s = Math.fma(Float.intBitsToFloat(data[base + chunks * L + (c - chunks * 2 * L)] << 16), x[xOff + c], s);
+        }
+        return s;
+    }
+
+    @Override
+    public void row(int r, float[] out, int off) {
+        int base = r * stride;
+        for (int c = 0; c < cols; c++) {
+            int k = c / (2 * L);
+            int bits;
+            if (k < chunks) {
+                int j = c % (2 * L);
+                int v = data[base + k * L + (j % L)];
+                bits = j < L ? v << 16 : v & 0xffff0000;
+            } else {
+                bits = data[base + chunks * L + (c - chunks * 2 * L)] << 16;
+            }
+            out[off + c] = Float.intBitsToFloat(bits);
+        }
+    }
+}

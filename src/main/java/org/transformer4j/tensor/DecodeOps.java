@@ -1,0 +1,159 @@
+package org.transformer4j.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The small per-token operations of KV-cached decoding on one vector at a time, on arrays the caller owns:
+ * nothing here allocates or dispatches to a thread pool, so a decode step that uses them (with
+ * {@link WeightMatrix} products on a {@link WorkerTeam}) allocates nothing per token. Each matches the
+ * corresponding {@link Kernels} operation of the training path within float rounding.
+ *
+ * <p>Methods that use the Vector API ({@link #activate}, {@link #attendOne}) should be called from small
+ * methods, such as a {@link WorkerTeam.Job}'s run: inlined deep into a big caller, C2 may run out of inlining
+ * budget and leave the vector operations as calls that box every vector (the allocation a decode step must
+ * not make).
+ */
+public final class DecodeOps {
+    private static final VectorSpecies<Float> S = VectorLanes.S;
+    private static final int L = S.length();
+
+    private DecodeOps() {
+    }
+
+    /** out = (x - mean) / sqrt(var + eps) * gamma + beta over n values (beta may be null). */
+    public static void layerNorm(float[] x, int xOff, int n, float[] gamma, float[] beta, float eps, float[] out, int outOff) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += x[xOff + i];
+        }
+        double mean = sum / n;
+        double sq = 0;
+        for (int i = 0; i < n; i++) {
+            double d = x[xOff + i] - mean;
+            sq += d * d;
+        }
+        float rstd = (float) (1.0 / Math.sqrt(sq / n + eps));
+        float m = (float) mean;
+        for (int i = 0; i < n; i++) {
+            float v = (x[xOff + i] - m) * rstd * gamma[i];
+            out[outOff + i] = beta == null ? v : v + beta[i];
+        }
+    }
+
+    /** out = x / sqrt(mean(x^2) + eps) * gamma over n values. */
+    public static void rmsNorm(float[] x, int xOff, int n, float[] gamma, float eps, float[] out, int outOff) {
+        double sq = 0;
+        for (int i = 0; i < n; i++) {
+            sq += (double) x[xOff + i] * x[xOff + i];
+        }
+        float rs = (float) (1.0 / Math.sqrt(sq / n + eps));
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = x[xOff + i] * rs * gamma[i];
+        }
+    }
+
+    /** x[off .. off+n) = op(x) in place; op is one of the feed-forward activations (RELU, GELU, GELU_TANH, SILU). */
+    public static void activate(UnaryOp op, float[] x, int off, int n) {
+        int full = n - n % L;
+        if (op == UnaryOp.GELU_TANH) {
+            geluTanh(x, off, full);
+        } else {
+            unary(op, x, off, full);
+        }
+        if (full < n) {
+            tail(op, x, off + full, n - full);
+        }
+    }
+
+    // One vector expression per method: two inlined copies of a long one (the main loop's and the tail's) can
+    // exhaust C2's inlining budget, which leaves the vectors boxed.
+    private static void geluTanh(float[] x, int off, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMath.geluTanh(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
+        }
+    }
+
+    private static void unary(UnaryOp op, float[] x, int off, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMath.unary(op, FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
+        }
+    }
+
+    private static void tail(UnaryOp op, float[] x, int off, int n) {
+        for (int i = 0; i < n; i++) {
+            x[off + i] = (float) ScalarMath.unary(op, x[off + i]);
+        }
+    }
+
+    /** y[yOff ...] += x[xOff ...] over n values (a plain loop: no vector may cross into a big caller). */
+    public static void addInPlace(float[] y, int yOff, float[] x, int xOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += x[xOff + i];
+        }
+    }
+
+    /**
+     * One query against positions 0..count-1 of one head's cache: softmax(scale q k_t) weighted sum of v_t into
+     * out[outOff .. outOff+d). Keys and values of the head are stored position after position (d floats each)
+     * from kOff and vOff; scores[scoresOff .. scoresOff+count) is scratch.
+     */
+    public static void attendOne(float[] q, int qOff, float[] keys, int kOff, float[] values, int vOff, int count, int d,
+                                 float scale, float[] scores, int scoresOff, float[] out, int outOff) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int t = 0; t < count; t++) {
+            float s = dot(q, qOff, keys, kOff + t * d, d) * scale;
+            scores[scoresOff + t] = s;
+            max = Math.max(max, s);
+        }
+        double sum = 0;
+        for (int t = 0; t < count; t++) {
+            float e = (float) Math.exp(scores[scoresOff + t] - max);
+            scores[scoresOff + t] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        java.util.Arrays.fill(out, outOff, outOff + d, 0f);
+        for (int t = 0; t < count; t++) {
+            axpy(scores[scoresOff + t] * inv, values, vOff + t * d, out, outOff, d);
+        }
+    }
+
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
+        }
+        float s = VectorLanes.sum(acc);
+        for (; i < n; i++) {
+            s = Math.fma(a[aOff + i], b[bOff + i], s);
+        }
+        return s;
+    }
+
+    private static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector va = FloatVector.broadcast(S, a);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    /** The index of the largest of x[off .. off+n) (the first on ties); NaN counts as largest, as torch.argmax. */
+    public static int argmax(float[] x, int off, int n) {
+        int best = 0;
+        float bv = x[off];
+        for (int i = 1; i < n && !Float.isNaN(bv); i++) {
+            float v = x[off + i];
+            if (v > bv || Float.isNaN(v)) {
+                bv = v;
+                best = i;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,172 @@
+package org.transformer4j.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * fp32 weights over a memory segment (a float array's, or a mapped file's, used without a copy). Output-major
+ * storage (torch's Linear layout) is multiplied as one dot product per output; input-major storage (GPT-2's
+ * Conv1D layout) as a sum of the stored rows scaled by the inputs, over a slice of the outputs, four rows at a
+ * time so each slice of y is loaded and stored once per four rows of W.
+ */
+final class F32Matrix implements WeightMatrix {
+    private static final VectorSpecies<Float> S = VectorLanes.S;
+    private static final int L = S.length();
+    private static final ValueLayout.OfFloat LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final MemorySegment data;
+    private final int rows;
+    private final int cols;
+    private final boolean transposed;
+
+    F32Matrix(MemorySegment data, int rows, int cols, boolean transposed) {
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("a weight matrix needs rows and cols >= 1, got " + rows + " x " + cols);
+        }
+        if (data.byteSize() != (long) rows * cols * Float.BYTES) {
+            throw new IllegalArgumentException("an fp32 matrix of " + rows + " x " + cols + " needs " + (long) rows * cols * 4
+                    + " bytes, got " + data.byteSize());
+        }
+        this.data = data;
+        this.rows = rows;
+        this.cols = cols;
+        this.transposed = transposed;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public Format format() {
+        return Format.F32;
+    }
+
+    @Override
+    public long bytes() {
+        return data.byteSize();
+    }
+
+    @Override
+    public int rowAlign() {
+        return transposed ? L : 1;
+    }
+
+    boolean transposed() {
+        return transposed;
+    }
+
+    @Override
+    public void multiply(float[] x, int xOff, float[] bias, float[] y, int yOff, int from, int to) {
+        if (transposed) {
+            sumOfRows(x, xOff, bias, y, yOff, from, to);
+        } else {
+            for (int r = from; r < to; r++) {
+                y[yOff + r] = dot((long) r * cols * Float.BYTES, x, xOff) + (bias == null ? 0f : bias[r]);
+            }
+        }
+    }
+
+    /**
+     * One output. The loop is kept small on purpose: where C2 runs out of inlining budget in a bigger method it
+     * leaves Vector API calls unintrinsified, and they box (allocate) on every call; two accumulators already
+     * stream faster than memory delivers.
+     */
+    private float dot(long base, float[] x, int xOff) {
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S);
+        int c = 0;
+        for (; c + 2 * L <= cols; c += 2 * L) {
+            long b = base + (long) c * Float.BYTES;
+            a0 = FloatVector.fromMemorySegment(S, data, b, ByteOrder.LITTLE_ENDIAN).fma(FloatVector.fromArray(S, x, xOff + c), a0);
+            a1 = FloatVector.fromMemorySegment(S, data, b + 4L * L, ByteOrder.LITTLE_ENDIAN)
+                    .fma(FloatVector.fromArray(S, x, xOff + c + L), a1);
+        }
+        float s = VectorLanes.sum(a0.add(a1));
+        for (; c < cols; c++) {
+            s = Math.fma(data.get(LE, base + (long) c * Float.BYTES), x[xOff + c], s);
+        }
+        return s;
+    }
+
+    /** y[from..to) = bias + sum over inputs i of x[i] W^T[i, from..to), four stored rows at a time. */
+    private void sumOfRows(float[] x, int xOff, float[] bias, float[] y, int yOff, int from, int to) {
+        for (int j = from; j < to; j++) {
+            y[yOff + j] = bias == null ? 0f : bias[j];
+        }
+        long stride = (long) rows * Float.BYTES;
+        int i = 0;
+        for (; i + 4 <= cols; i += 4) {
+            float x0 = x[xOff + i];
+            float x1 = x[xOff + i + 1];
+            float x2 = x[xOff + i + 2];
+            float x3 = x[xOff + i + 3];
+            FloatVector v0 = FloatVector.broadcast(S, x0);
+            FloatVector v1 = FloatVector.broadcast(S, x1);
+            FloatVector v2 = FloatVector.broadcast(S, x2);
+            FloatVector v3 = FloatVector.broadcast(S, x3);
+            long b0 = i * stride;
+            int j = from;
+            for (; j + L <= to; j += L) {
+                long o = b0 + (long) j * Float.BYTES;
+                FloatVector acc = FloatVector.fromArray(S, y, yOff + j);
+                acc = FloatVector.fromMemorySegment(S, data, o, ByteOrder.LITTLE_ENDIAN).fma(v0, acc);
+                acc = FloatVector.fromMemorySegment(S, data, o + stride, ByteOrder.LITTLE_ENDIAN).fma(v1, acc);
+                acc = FloatVector.fromMemorySegment(S, data, o + 2 * stride, ByteOrder.LITTLE_ENDIAN).fma(v2, acc);
+                acc = FloatVector.fromMemorySegment(S, data, o + 3 * stride, ByteOrder.LITTLE_ENDIAN).fma(v3, acc);
+                acc.intoArray(y, yOff + j);
+            }
+            for (; j < to; j++) {
+                long o = b0 + (long) j * Float.BYTES;
+                float s = y[yOff + j];
+                s = Math.fma(data.get(LE, o), x0, s);
+                s = Math.fma(data.get(LE, o + stride), x1, s);
+                s = Math.fma(data.get(LE, o + 2 * stride), x2, s);
+                s = Math.fma(data.get(LE, o + 3 * stride), x3, s);
+                y[yOff + j] = s;
+            }
+        }
+        for (; i < cols; i++) {
+            float xi = x[xOff + i];
+            long b0 = i * stride;
+            for (int j = from; j < to; j++) {
+                y[yOff + j] = Math.fma(data.get(LE, b0 + (long) j * Float.BYTES), xi, y[yOff + j]);
+            }
+        }
+    }
+
+    @Override
+    public void row(int r, float[] out, int off) {
+        if (transposed) {
+            for (int c = 0; c < cols; c++) {
+                out[off + c] = data.get(LE, ((long) c * rows + r) * Float.BYTES);
+            }
+        } else {
+            MemorySegment.copy(data, LE, (long) r * cols * Float.BYTES, out, off, cols);
+        }
+    }
+
+    /** Rows r0 .. r0+n-1 into out (n x cols, row-major); for transposed storage it reads whole stored rows. */
+    void rows(int r0, int n, float[] out) {
+        if (!transposed) {
+            MemorySegment.copy(data, LE, (long) r0 * cols * Float.BYTES, out, 0, n * cols);
+            return;
+        }
+        float[] line = new float[n];
+        for (int c = 0; c < cols; c++) {
+            MemorySegment.copy(data, LE, ((long) c * rows + r0) * Float.BYTES, line, 0, n);
+            for (int k = 0; k < n; k++) {
+                out[k * cols + c] = line[k];
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package org.transformer4j.tensor;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Q8_0 weights, output-major: each row in blocks of {@value #BLOCK} inputs, a block stored as int8 q and one fp32
+ * scale s = max|w| / 127 with w ~ s q (q = round(w / s)); a last, shorter block when cols is not a multiple of 32.
+ * 1.125 bytes a weight, so a decode step reads about 3.6 times less memory than with fp32. The kernel widens L
+ * int8s to floats, accumulates the block's products and adds them times the block's scale.
+ */
+final class Q8Matrix implements WeightMatrix {
+    static final int BLOCK = 32;
+    private static final VectorSpecies<Float> S = VectorLanes.S;
+    private static final int L = S.length();
+    /** Bytes with as many lanes as S (null where that shape does not exist, e.g. 4 lanes: the scalar loop runs). */
+    private static final VectorSpecies<Byte> B = L >= 8 && BLOCK % L == 0
+            ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8)) : null;
+
+    private final byte[] quants;
+    private final float[] scales;
+    private final int rows;
+    private final int cols;
+    private final int blocks;   // per row
+
+    private Q8Matrix(byte[] quants, float[] scales, int rows, int cols) {
+        this.quants = quants;
+        this.scales = scales;
+        this.rows = rows;
+        this.cols = cols;
+        this.blocks = (cols + BLOCK - 1) / BLOCK;
+    }
+
+    static Q8Matrix of(WeightMatrix m) {
+        int rows = m.rows();
+        int cols = m.cols();
+        int blocks = (cols + BLOCK - 1) / BLOCK;
+        byte[] q = new byte[Math.multiplyExact(rows, cols)];
+        float[] s = new float[Math.multiplyExact(rows, blocks)];
+        RowBlocks.forEach(m, (r, w, off) -> {
+            for (int b = 0; b < blocks; b++) {
+                int c0 = b * BLOCK;
+                int c1 = Math.min(cols, c0 + BLOCK);
+                float amax = 0;
+                for (int c = c0; c < c1; c++) {
+                    amax = Math.max(amax, Math.abs(w[off + c]));
+                }
+                float scale = amax / 127f;
+                float inv = scale == 0 ? 0f : 1f / scale;
+                s[r * blocks + b] = scale;
+                for (int c = c0; c < c1; c++) {
+                    q[r * cols + c] = (byte) Math.max(-127, Math.min(127, Math.round(w[off + c] * inv)));
+                }
+            }
+        });
+        return new Q8Matrix(q, s, rows, cols);
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public Format format() {
+        return Format.Q8_0;
+    }
+
+    @Override
+    public long bytes() {
+        return quants.length + (long) scales.length * Float.BYTES;
+    }
+
+    @Override
+    public int rowAlign() {
+        return 1;
+    }
+
+    @Override
+    public void multiply(float[] x, int xOff, float[] bias, float[] y, int yOff, int from, int to) {
+        for (int r = from; r < to; r++) {
+            y[yOff + r] = dot(r, x, xOff) + (bias == null ? 0f : bias[r]);
+        }
+    }
+
+    private static FloatVector widen(byte[] q, int i) {
+        return (FloatVector) ByteVector.fromArray(B, q, i).convertShape(VectorOperators.B2F, S, 0);
+    }
+
+    private float dot(int r, float[] x, int xOff) {
+        int base = r * cols;
+        int sBase = r * blocks;
+        int full = cols / BLOCK;
+        float total = 0;
+        int c = 0;
+        if (B != null) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int b = 0; b < full; b++, c += BLOCK) {
+                FloatVector part = widen(quants, base + c).mul(FloatVector.fromArray(S, x, xOff + c));
+                for (int k = L; k < BLOCK; k += L) {
+                    part = widen(quants, base + c + k).fma(FloatVector.fromArray(S, x, xOff + c + k), part);
+                }
+                acc = part.fma(FloatVector.broadcast(S, scales[sBase + b]), acc);
+            }
+            total = VectorLanes.sum(acc);
+        }
+        for (int b = c / BLOCK; b < blocks; b++) {
+            int c1 = Math.min(cols, (b + 1) * BLOCK);
+            float part = 0;
+            for (int k = b * BLOCK; k < c1; k++) {
+                part = Math.fma(quants[base + k], x[xOff + k], part);
+            }
+            total = Math.fma(part, scales[sBase + b], total);
+        }
+        return total;
+    }
+
+    @Override
+    public void row(int r, float[] out, int off) {
+        for (int c = 0; c < cols; c++) {
+            out[off + c] = quants[r * cols + c] * scales[r * blocks + c / BLOCK];
+        }
+    }
+}
