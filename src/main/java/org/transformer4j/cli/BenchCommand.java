@@ -4,10 +4,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.transformer4j.bench.BenchResult;
+import org.transformer4j.bench.EngineBenchmarks;
 import org.transformer4j.bench.GemmBenchmark;
 import org.transformer4j.bench.ModelBenchmarks;
+import org.transformer4j.model.DecodeEngine;
 import org.transformer4j.model.HfGpt2;
 import org.transformer4j.tensor.Kernels;
+import org.transformer4j.tensor.WeightMatrix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -145,8 +148,18 @@ public final class BenchCommand implements Runnable {
                 description = "Cache lengths to measure at (default: 0,1000).")
         int[] positions = {0, 1000};
         @Option(names = "--model", paramLabel = "DIR",
-                description = "A Hugging Face GPT-2 folder to load instead of a random preset model.")
+                description = "A Hugging Face GPT-2 folder to load instead of a random preset model (fast engine: memory-mapped).")
         Path model;
+        @Option(names = "--engine", paramLabel = "fast|module",
+                description = "fast: the allocation-free decode engine (DecodeEngine); module: the model's own "
+                        + "forward with its KV cache (default: ${DEFAULT-VALUE}).")
+        String engine = "fast";
+        @Option(names = "--weights", paramLabel = "FORMAT",
+                description = "Weight format of the fast engine: f32, bf16 or q8_0 (default: ${DEFAULT-VALUE}).")
+        String weights = "f32";
+        @Option(names = "--check-allocation",
+                description = "Also count the bytes 100 decode steps allocate (thread counters and a JFR recording).")
+        boolean checkAllocation;
         @Mixin
         Common common;
         @Spec
@@ -161,9 +174,27 @@ public final class BenchCommand implements Runnable {
             if (!spec.commandLine().getParseResult().hasMatchedOption("--warmup")) {
                 common.warmup = 4;
             }
-            common.print(spec, model == null ? ModelBenchmarks.decode(preset, positions, common.warmup, common.reps)
-                    : ModelBenchmarks.decode(HfGpt2.load(model), model.toString(), positions,
-                            common.warmup, common.reps));
+            WeightMatrix.Format format = WeightMatrix.Format.parse(weights);
+            switch (engine) {
+                case "module" -> {
+                    if (format != WeightMatrix.Format.F32 || checkAllocation) {
+                        throw new IllegalArgumentException("--weights and --check-allocation need --engine fast");
+                    }
+                    common.print(spec, model == null ? ModelBenchmarks.decode(preset, positions, common.warmup, common.reps)
+                            : ModelBenchmarks.decode(HfGpt2.load(model), model.toString(), positions, common.warmup, common.reps));
+                }
+                case "fast" -> {
+                    long t0 = System.nanoTime();
+                    DecodeEngine e = model == null ? DecodeEngine.of(ModelBenchmarks.model(preset), format)
+                            : HfGpt2.decodeEngine(model, format);
+                    double load = (System.nanoTime() - t0) / 1e9;
+                    try (e) {
+                        common.print(spec, EngineBenchmarks.decode(e, model == null ? preset : model.toString(), load, positions,
+                                common.warmup, common.reps, checkAllocation));
+                    }
+                }
+                default -> throw new IllegalArgumentException("--engine must be fast or module, got '" + engine + "'");
+            }
             return 0;
         }
     }

@@ -95,9 +95,48 @@ final class Bf16Matrix implements WeightMatrix {
 
     @Override
     public void multiply(float[] x, int xOff, float[] bias, float[] y, int yOff, int from, int to) {
-        for (int r = from; r < to; r++) {
+        int r = from;
+        for (; r + 4 <= to; r += 4) {
+            dot4(r, x, xOff, bias, y, yOff);
+        }
+        for (; r < to; r++) {
             y[yOff + r] = dot(r * stride, x, xOff) + (bias == null ? 0f : bias[r]);
         }
+    }
+
+    /** Outputs r..r+3 at once: four weight streams in flight, each x vector loaded once for four rows. */
+    private void dot4(int r, float[] x, int xOff, float[] bias, float[] y, int yOff) {
+        int b0 = r * stride;
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S);
+        FloatVector a2 = FloatVector.zero(S);
+        FloatVector a3 = FloatVector.zero(S);
+        for (int k = 0; k < chunks; k++) {
+            int c = 2 * L * k;
+            FloatVector lo = FloatVector.fromArray(S, x, xOff + c);
+            FloatVector hi = FloatVector.fromArray(S, x, xOff + c + L);
+            a0 = part(IntVector.fromArray(I, data, b0 + k * L), lo, hi, a0);
+            a1 = part(IntVector.fromArray(I, data, b0 + stride + k * L), lo, hi, a1);
+            a2 = part(IntVector.fromArray(I, data, b0 + 2 * stride + k * L), lo, hi, a2);
+            a3 = part(IntVector.fromArray(I, data, b0 + 3 * stride + k * L), lo, hi, a3);
+        }
+        y[yOff + r] = VectorLanes.sum(a0) + tail(b0, x, xOff) + (bias == null ? 0f : bias[r]);
+        y[yOff + r + 1] = VectorLanes.sum(a1) + tail(b0 + stride, x, xOff) + (bias == null ? 0f : bias[r + 1]);
+        y[yOff + r + 2] = VectorLanes.sum(a2) + tail(b0 + 2 * stride, x, xOff) + (bias == null ? 0f : bias[r + 2]);
+        y[yOff + r + 3] = VectorLanes.sum(a3) + tail(b0 + 3 * stride, x, xOff) + (bias == null ? 0f : bias[r + 3]);
+    }
+
+    /** The products of a row's last cols % 2L weights (stored one per int). */
+    private float tail(int base, float[] x, int xOff) {
+        float s = 0;
+        for (int c = chunks * 2 * L; c < cols; c++) {
+            s = Math.fma(Float.intBitsToFloat(data[base + chunks * L + (c - chunks * 2 * L)] << 16), x[xOff + c], s);
+        }
+        return s;
+    }
+
+    private static FloatVector part(IntVector p, FloatVector lo, FloatVector hi, FloatVector acc) {
+        return p.and(0xffff0000).reinterpretAsFloats().fma(hi, p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(lo, acc));
     }
 
     /** One output; kept small so that C2 intrinsifies every vector operation (see F32Matrix). */

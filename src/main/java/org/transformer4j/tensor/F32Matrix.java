@@ -70,7 +70,13 @@ final class F32Matrix implements WeightMatrix {
         if (transposed) {
             sumOfRows(x, xOff, bias, y, yOff, from, to);
         } else {
-            for (int r = from; r < to; r++) {
+            int r = from;
+            if (cols % L == 0) {
+                for (; r + 4 <= to; r += 4) {
+                    dot4(r, x, xOff, bias, y, yOff);
+                }
+            }
+            for (; r < to; r++) {
                 y[yOff + r] = dot((long) r * cols * Float.BYTES, x, xOff) + (bias == null ? 0f : bias[r]);
             }
         }
@@ -96,6 +102,31 @@ final class F32Matrix implements WeightMatrix {
             s = Math.fma(data.get(LE, base + (long) c * Float.BYTES), x[xOff + c], s);
         }
         return s;
+    }
+
+    /**
+     * Outputs r..r+3 at once (cols a multiple of L): four weight streams in flight keep more memory requests
+     * outstanding than one, and each x vector is loaded once for four rows.
+     */
+    private void dot4(int r, float[] x, int xOff, float[] bias, float[] y, int yOff) {
+        long rowBytes = (long) cols * Float.BYTES;
+        long b0 = r * rowBytes;
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S);
+        FloatVector a2 = FloatVector.zero(S);
+        FloatVector a3 = FloatVector.zero(S);
+        for (int c = 0; c < cols; c += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, xOff + c);
+            long o = b0 + (long) c * Float.BYTES;
+            a0 = FloatVector.fromMemorySegment(S, data, o, ByteOrder.LITTLE_ENDIAN).fma(xv, a0);
+            a1 = FloatVector.fromMemorySegment(S, data, o + rowBytes, ByteOrder.LITTLE_ENDIAN).fma(xv, a1);
+            a2 = FloatVector.fromMemorySegment(S, data, o + 2 * rowBytes, ByteOrder.LITTLE_ENDIAN).fma(xv, a2);
+            a3 = FloatVector.fromMemorySegment(S, data, o + 3 * rowBytes, ByteOrder.LITTLE_ENDIAN).fma(xv, a3);
+        }
+        y[yOff + r] = VectorLanes.sum(a0) + (bias == null ? 0f : bias[r]);
+        y[yOff + r + 1] = VectorLanes.sum(a1) + (bias == null ? 0f : bias[r + 1]);
+        y[yOff + r + 2] = VectorLanes.sum(a2) + (bias == null ? 0f : bias[r + 2]);
+        y[yOff + r + 3] = VectorLanes.sum(a3) + (bias == null ? 0f : bias[r + 3]);
     }
 
     /** y[from..to) = bias + sum over inputs i of x[i] W^T[i, from..to), four stored rows at a time. */

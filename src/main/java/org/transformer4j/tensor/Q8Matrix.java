@@ -86,13 +86,45 @@ final class Q8Matrix implements WeightMatrix {
 
     @Override
     public void multiply(float[] x, int xOff, float[] bias, float[] y, int yOff, int from, int to) {
-        for (int r = from; r < to; r++) {
+        int r = from;
+        if (B != null && L == 16 && cols % BLOCK == 0) {
+            for (; r + 4 <= to; r += 4) {
+                dot4(r, x, xOff, bias, y, yOff);
+            }
+        }
+        for (; r < to; r++) {
             y[yOff + r] = dot(r, x, xOff) + (bias == null ? 0f : bias[r]);
         }
     }
 
     private static FloatVector widen(byte[] q, int i) {
         return (FloatVector) ByteVector.fromArray(B, q, i).convertShape(VectorOperators.B2F, S, 0);
+    }
+
+    /** Outputs r..r+3 at once (16 lanes, whole blocks): four weight streams in flight, x loaded once per block. */
+    private void dot4(int r, float[] x, int xOff, float[] bias, float[] y, int yOff) {
+        int b0 = r * cols;
+        int s0 = r * blocks;
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S);
+        FloatVector a2 = FloatVector.zero(S);
+        FloatVector a3 = FloatVector.zero(S);
+        for (int b = 0, c = 0; b < blocks; b++, c += BLOCK) {
+            FloatVector x0 = FloatVector.fromArray(S, x, xOff + c);
+            FloatVector x1 = FloatVector.fromArray(S, x, xOff + c + 16);
+            a0 = block(b0 + c, x0, x1, scales[s0 + b], a0);
+            a1 = block(b0 + cols + c, x0, x1, scales[s0 + blocks + b], a1);
+            a2 = block(b0 + 2 * cols + c, x0, x1, scales[s0 + 2 * blocks + b], a2);
+            a3 = block(b0 + 3 * cols + c, x0, x1, scales[s0 + 3 * blocks + b], a3);
+        }
+        y[yOff + r] = VectorLanes.sum(a0) + (bias == null ? 0f : bias[r]);
+        y[yOff + r + 1] = VectorLanes.sum(a1) + (bias == null ? 0f : bias[r + 1]);
+        y[yOff + r + 2] = VectorLanes.sum(a2) + (bias == null ? 0f : bias[r + 2]);
+        y[yOff + r + 3] = VectorLanes.sum(a3) + (bias == null ? 0f : bias[r + 3]);
+    }
+
+    private FloatVector block(int at, FloatVector x0, FloatVector x1, float scale, FloatVector acc) {
+        return widen(quants, at + 16).fma(x1, widen(quants, at).mul(x0)).fma(FloatVector.broadcast(S, scale), acc);
     }
 
     private float dot(int r, float[] x, int xOff) {
