@@ -95,11 +95,15 @@ final class Bf16Matrix implements WeightMatrix {
 
     @Override
     public void multiply(float[] x, int xOff, float[] bias, float[] y, int yOff, int from, int to) {
-        int r = from;
-        for (; r + 4 <= to; r += 4) {
-            dot4(r, x, xOff, bias, y, yOff);
+        // Four rows at a time; the last group is moved back to end at `to` (its first rows are computed twice, to the
+        // same values), so the single-row kernel, cold and therefore not compiled by C2, never runs in a big matrix.
+        if (to - from >= 4) {
+            for (int r = from; r < to; r += 4) {
+                dot4(Math.min(r, to - 4), x, xOff, bias, y, yOff);
+            }
+            return;
         }
-        for (; r < to; r++) {
+        for (int r = from; r < to; r++) {
             y[yOff + r] = dot(r * stride, x, xOff) + (bias == null ? 0f : bias[r]);
         }
     }
@@ -139,21 +143,15 @@ final class Bf16Matrix implements WeightMatrix {
         return p.and(0xffff0000).reinterpretAsFloats().fma(hi, p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(lo, acc));
     }
 
-    /** One output; kept small so that C2 intrinsifies every vector operation (see F32Matrix). */
+    /** One output, with the operations of one row of {@link #dot4} in the same order (thread-count independent). */
     private float dot(int base, float[] x, int xOff) {
-        FloatVector a0 = FloatVector.zero(S);
-        FloatVector a1 = FloatVector.zero(S);
+        FloatVector a = FloatVector.zero(S);
         for (int k = 0; k < chunks; k++) {
-            IntVector p = IntVector.fromArray(I, data, base + k * L);
             int c = 2 * L * k;
-            a0 = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(S, x, xOff + c), a0);
-            a1 = p.and(0xffff0000).reinterpretAsFloats().fma(FloatVector.fromArray(S, x, xOff + c + L), a1);
+            a = part(IntVector.fromArray(I, data, base + k * L), FloatVector.fromArray(S, x, xOff + c),
+                    FloatVector.fromArray(S, x, xOff + c + L), a);
         }
-        float s = VectorLanes.sum(a0.add(a1));
-        for (int c = chunks * 2 * L; c < cols; c++) {
-            s = Math.fma(Float.intBitsToFloat(data[base + chunks * L + (c - chunks * 2 * L)] << 16), x[xOff + c], s);
-        }
-        return s;
+        return VectorLanes.sum(a) + tail(base, x, xOff);
     }
 
     @Override

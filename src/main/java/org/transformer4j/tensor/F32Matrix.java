@@ -70,34 +70,32 @@ final class F32Matrix implements WeightMatrix {
         if (transposed) {
             sumOfRows(x, xOff, bias, y, yOff, from, to);
         } else {
-            int r = from;
-            if (cols % L == 0) {
-                for (; r + 4 <= to; r += 4) {
-                    dot4(r, x, xOff, bias, y, yOff);
+            // Four rows at a time; the last group is moved back to end at `to` (its first rows are computed twice, to the
+            // same values), so the single-row kernel, cold and therefore not compiled by C2, never runs in a big matrix.
+            if (to - from >= 4 && cols % L == 0) {
+                for (int r = from; r < to; r += 4) {
+                    dot4(Math.min(r, to - 4), x, xOff, bias, y, yOff);
                 }
+                return;
             }
-            for (; r < to; r++) {
+            for (int r = from; r < to; r++) {
                 y[yOff + r] = dot((long) r * cols * Float.BYTES, x, xOff) + (bias == null ? 0f : bias[r]);
             }
         }
     }
 
     /**
-     * One output. The loop is kept small on purpose: where C2 runs out of inlining budget in a bigger method it
-     * leaves Vector API calls unintrinsified, and they box (allocate) on every call; two accumulators already
-     * stream faster than memory delivers.
+     * One output, with the same operations in the same order as one row of {@link #dot4}, so a result never
+     * depends on how the outputs were split among threads.
      */
     private float dot(long base, float[] x, int xOff) {
-        FloatVector a0 = FloatVector.zero(S);
-        FloatVector a1 = FloatVector.zero(S);
+        FloatVector a = FloatVector.zero(S);
         int c = 0;
-        for (; c + 2 * L <= cols; c += 2 * L) {
-            long b = base + (long) c * Float.BYTES;
-            a0 = FloatVector.fromMemorySegment(S, data, b, ByteOrder.LITTLE_ENDIAN).fma(FloatVector.fromArray(S, x, xOff + c), a0);
-            a1 = FloatVector.fromMemorySegment(S, data, b + 4L * L, ByteOrder.LITTLE_ENDIAN)
-                    .fma(FloatVector.fromArray(S, x, xOff + c + L), a1);
+        for (; c + L <= cols; c += L) {
+            a = FloatVector.fromMemorySegment(S, data, base + (long) c * Float.BYTES, ByteOrder.LITTLE_ENDIAN)
+                    .fma(FloatVector.fromArray(S, x, xOff + c), a);
         }
-        float s = VectorLanes.sum(a0.add(a1));
+        float s = VectorLanes.sum(a);
         for (; c < cols; c++) {
             s = Math.fma(data.get(LE, base + (long) c * Float.BYTES), x[xOff + c], s);
         }

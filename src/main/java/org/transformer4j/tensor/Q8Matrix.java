@@ -86,13 +86,15 @@ final class Q8Matrix implements WeightMatrix {
 
     @Override
     public void multiply(float[] x, int xOff, float[] bias, float[] y, int yOff, int from, int to) {
-        int r = from;
-        if (B != null && L == 16 && cols % BLOCK == 0) {
-            for (; r + 4 <= to; r += 4) {
-                dot4(r, x, xOff, bias, y, yOff);
+        // Four rows at a time; the last group is moved back to end at `to` (its first rows are computed twice, to the
+        // same values), so the single-row kernel, cold and therefore not compiled by C2, never runs in a big matrix.
+        if (to - from >= 4 && B != null && L == 16 && cols % BLOCK == 0) {
+            for (int r = from; r < to; r += 4) {
+                dot4(Math.min(r, to - 4), x, xOff, bias, y, yOff);
             }
+            return;
         }
-        for (; r < to; r++) {
+        for (int r = from; r < to; r++) {
             y[yOff + r] = dot(r, x, xOff) + (bias == null ? 0f : bias[r]);
         }
     }

@@ -1,5 +1,6 @@
 package org.transformer4j.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,7 +55,8 @@ class WeightMatrixTest {
                     for (float[] b : new float[][] {null, bias}) {
                         float[] want = new float[rows + 2];
                         m.multiplyReference(x, 3, b, want, 2, 0, rows);
-                        for (int parts : new int[] {1, 2, 3}) {
+                        float[] whole = null;
+                        for (int parts : new int[] {1, 2, 3, 7}) {
                             float[] got = new float[rows + 2];
                             for (int p = 0; p < parts; p++) {
                                 int from = WorkerTeam.start(rows, p, parts, m.rowAlign());
@@ -65,6 +67,12 @@ class WeightMatrixTest {
                                 double tol = 1e-5 * Math.sqrt(cols) * 4 + 1e-6;
                                 assertEquals(want[2 + r], got[2 + r], tol, m.format() + " " + rows + "x" + cols
                                         + (m == all[1] ? " transposed" : "") + " parts " + parts + " row " + r);
+                            }
+                            if (whole == null) {
+                                whole = got;
+                            } else {
+                                assertArrayEquals(whole, got, m.format() + " " + rows + "x" + cols
+                                        + ": the same values however the outputs are split (" + parts + " parts)");
                             }
                         }
                     }
