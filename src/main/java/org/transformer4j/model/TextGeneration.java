@@ -69,6 +69,19 @@ public final class TextGeneration {
         }
     }
 
+    /**
+     * As {@link #generate(DecoderOnly, int[], TextGenerationConfig, TokenListener)} on the fast decoder (its own
+     * weight format; fp32 gives the module's logits within float rounding). The session holds exactly the prompt
+     * and the new tokens.
+     */
+    public static Result generate(DecodeEngine engine, int[] prompt, TextGenerationConfig config, TokenListener listener) {
+        TransformerConfig c = engine.config();
+        check(prompt, c.vocabSize(), c.maxPositions(), config);
+        DecodeEngine.Session session = engine.newSession(Math.min(c.maxPositions(),
+                prompt.length + Math.min(config.maxNewTokens(), c.maxPositions())));
+        return generate(session::prefill, prompt, c.vocabSize(), c.maxPositions(), config, listener);
+    }
+
     static Result generate(Steps steps, int[] prompt, int vocab, int context, TextGenerationConfig g,
                            TokenListener listener) {
         check(prompt, vocab, context, g);

@@ -92,6 +92,29 @@ class GenerateCommandTest {
         }
     }
 
+    /**
+     * The module path and the fast decoder in each weight format. fp32 must give HF's ids; bf16 and Q8_0 change the
+     * logits by about a percent, which on this model's greedy continuations changes no id (a property of these
+     * prompts, checked here so that a broken format shows).
+     */
+    @Test
+    void everyEngineAndWeightFormatContinuesAsHuggingFace() {
+        String[][] variants = {{"--engine", "module"}, {"--weights", "f32"}, {"--weights", "bf16"}, {"--weights", "q8_0"}};
+        for (Map<String, Object> p : prompts) {
+            for (String[] v : variants) {
+                WeightsCommandTest.Run r = generate("--model", TRIMMED.toString(), "--prompt-ids", ids(p, "input_ids"),
+                        "--temperature", "0", "--max-new-tokens", "24", v[0], v[1]);
+                assertEquals(List.of(ids(p, "greedy_ids")), lines(r), String.join(" ", v));
+            }
+        }
+        WeightsCommandTest.Run bad = generate("--model", TRIMMED.toString(), "--prompt-ids", "[1]", "--weights", "int4");
+        assertEquals(2, bad.code());
+        assertEquals("t4j: weight format 'int4' is not one of f32, bf16, q8_0\n", bad.err());
+        bad = generate("--model", TRIMMED.toString(), "--prompt-ids", "[1]", "--weights", "bf16", "--engine", "module");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--engine fast"), bad.err());
+    }
+
     @Test
     void greedyTextAndIdsEqualHuggingFacesFromAPrompt() {
         for (Map<String, Object> p : prompts) {
