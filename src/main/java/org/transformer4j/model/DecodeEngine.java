@@ -237,7 +237,8 @@ public final class DecodeEngine implements AutoCloseable {
         private final float[] projected;
         private final float[] hidden;
         private final float[] logits;
-        private final float[][] keys;      // per layer: (heads, capacity, headDim)
+        private final float[][] keys;      // per layer and head: blocks of 16 positions, each (headDim, 16)
+        private final int keyCapacity;     // capacity rounded up to whole blocks
         private final float[][] values;
         private final float[] scores;      // per team part: capacity floats
         private final float[] sinusoids;   // (capacity, d) for sinusoidal positions, else null
@@ -261,7 +262,8 @@ public final class DecodeEngine implements AutoCloseable {
             this.projected = new float[d];
             this.hidden = new float[c.dFF()];
             this.logits = new float[c.vocabSize()];
-            this.keys = new float[c.decoderLayers()][Math.multiplyExact(capacity, d)];
+            this.keyCapacity = (capacity + DecodeOps.KEY_BLOCK - 1) / DecodeOps.KEY_BLOCK * DecodeOps.KEY_BLOCK;
+            this.keys = new float[c.decoderLayers()][Math.multiplyExact(keyCapacity, d)];
             this.values = new float[c.decoderLayers()][Math.multiplyExact(capacity, d)];
             this.scores = new float[Math.multiplyExact(e.team.size(), capacity)];
             this.sinusoids = c.positions() == Positions.SINUSOIDAL ? Embeddings.sinusoid(0, capacity, d).toArray() : null;
@@ -325,10 +327,14 @@ public final class DecodeEngine implements AutoCloseable {
                 Layer layer = e.layers[l];
                 norm(pre ? x : null, layer.norm1Weight(), layer.norm1Bias());
                 multiply(layer.qkv(), pre ? normed : x, layer.qkvBias(), qkv);
+                float[] k = keys[l];
+                for (int h = 0; h < heads; h++) {                  // keys in transposed blocks (DecodeOps.attendOne)
+                    for (int j = 0; j < headDim; j++) {
+                        k[h * keyCapacity * headDim + DecodeOps.keyIndex(pos, j, headDim)] = qkv[d + h * headDim + j];
+                    }
+                }
                 for (int h = 0; h < heads; h++) {
-                    int at = (h * capacity + pos) * headDim;
-                    System.arraycopy(qkv, d + h * headDim, keys[l], at, headDim);
-                    System.arraycopy(qkv, 2 * d + h * headDim, values[l], at, headDim);
+                    System.arraycopy(qkv, 2 * d + h * headDim, values[l], (h * capacity + pos) * headDim, headDim);
                 }
                 attend.layer = l;
                 attend.count = pos + 1;
@@ -433,7 +439,7 @@ public final class DecodeEngine implements AutoCloseable {
                 int to = WorkerTeam.start(heads, part + 1, parts, 1);
                 for (int h = from; h < to; h++) {
                     int base = h * capacity * headDim;
-                    DecodeOps.attendOne(qkv, h * headDim, keys[layer], base, values[layer], base, count,
+                    DecodeOps.attendOne(qkv, h * headDim, keys[layer], h * keyCapacity * headDim, values[layer], base, count,
                             headDim, scale, scores, part * capacity, attended, h * headDim);
                 }
             }

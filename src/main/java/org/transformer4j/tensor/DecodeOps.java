@@ -95,19 +95,22 @@ public final class DecodeOps {
 
     /**
      * One query against positions 0..count-1 of one head's cache: softmax(scale q k_t) weighted sum of v_t into
-     * out[outOff .. outOff+d). Keys and values of the head are stored position after position (d floats each)
-     * from kOff and vOff; scores[scoresOff .. scoresOff+count) is scratch.
+     * out[outOff .. outOff+d). The head's keys are stored in blocks of {@link #KEY_BLOCK} positions, each block
+     * transposed (component j of its positions side by side: keys[kOff + (t / B) * d * B + j * B + t % B]), so a
+     * block's scores come from d vector FMAs over 4 contiguous KiB (d = 64), without horizontal sums; the values
+     * position after position (d floats each) from vOff. scores[scoresOff .. scoresOff+count) is scratch.
      */
-    public static void attendOne(float[] q, int qOff, float[] keys, int kOff, float[] values, int vOff, int count, int d,
-                                 float scale, float[] scores, int scoresOff, float[] out, int outOff) {
+    public static void attendOne(float[] q, int qOff, float[] keys, int kOff, float[] values, int vOff,
+                                 int count, int d, float scale, float[] scores, int scoresOff, float[] out, int outOff) {
+        int full = L == KEY_BLOCK ? count - count % KEY_BLOCK : 0;
+        scores(q, qOff, keys, kOff, full, d, scale, scores, scoresOff);
+        scoresTail(q, qOff, keys, kOff, full, count, d, scale, scores, scoresOff);
         float max = Float.NEGATIVE_INFINITY;
         for (int t = 0; t < count; t++) {
-            float s = dot(q, qOff, keys, kOff + t * d, d) * scale;
-            scores[scoresOff + t] = s;
-            max = Math.max(max, s);
+            max = Math.max(max, scores[scoresOff + t]);
         }
         double sum = 0;
-        for (int t = 0; t < count; t++) {
+        for (int t = 0; t < count; t++) {       // scalar exp: a vector exp inlined here boxed its vectors (C2's budget)
             float e = (float) Math.exp(scores[scoresOff + t] - max);
             scores[scoresOff + t] = e;
             sum += e;
@@ -116,6 +119,38 @@ public final class DecodeOps {
         java.util.Arrays.fill(out, outOff, outOff + d, 0f);
         for (int t = 0; t < count; t++) {
             axpy(scores[scoresOff + t] * inv, values, vOff + t * d, out, outOff, d);
+        }
+    }
+
+    /** Positions per block of the key layout of {@link #attendOne}. */
+    public static final int KEY_BLOCK = 16;
+
+    /** Where component j of position t of a head's keys lies, from the head's start (the layout of attendOne). */
+    public static int keyIndex(int t, int j, int d) {
+        return (t / KEY_BLOCK) * d * KEY_BLOCK + j * KEY_BLOCK + t % KEY_BLOCK;
+    }
+
+    /** scale q . k_t for t in [0, n), n a multiple of the block (= L), one block per vector. */
+    private static void scores(float[] q, int qOff, float[] keys, int kOff, int n, int d, float scale,
+                               float[] scores, int scoresOff) {
+        for (int t = 0; t < n; t += KEY_BLOCK) {
+            int block = kOff + t * d;
+            FloatVector acc = FloatVector.zero(S);
+            for (int j = 0; j < d; j++) {
+                acc = FloatVector.fromArray(S, keys, block + j * KEY_BLOCK).fma(FloatVector.broadcast(S, q[qOff + j]), acc);
+            }
+            acc.mul(scale).intoArray(scores, scoresOff + t);
+        }
+    }
+
+    private static void scoresTail(float[] q, int qOff, float[] keys, int kOff, int from, int count, int d,
+                                   float scale, float[] scores, int scoresOff) {
+        for (int t = from; t < count; t++) {
+            float s = 0;
+            for (int j = 0; j < d; j++) {
+                s = Math.fma(keys[kOff + keyIndex(t, j, d)], q[qOff + j], s);
+            }
+            scores[scoresOff + t] = s * scale;
         }
     }
 
