@@ -207,6 +207,7 @@ public record KeyMapping(String family, List<Rule> rules, List<Pattern> ignored)
         Map<String, Tensor> state = new LinkedHashMap<>();
         Map<String, Tensor[]> stacked = new LinkedHashMap<>();
         Map<String, List<String>> stackedFrom = new LinkedHashMap<>();
+        Map<String, String> from = new LinkedHashMap<>();                   // our key (and part) -> the foreign key
         for (String k : foreignKeys) {
             Rule rule = rule(k);
             if (rule == null) {
@@ -227,6 +228,11 @@ public record KeyMapping(String family, List<Rule> rules, List<Pattern> ignored)
                         + Shapes.str(raw.shape()) + ", which does not fit " + ours + " of shape " + Shapes.str(p.shape())
                         + (rule.parts() > 1 ? " (part " + (rule.part() + 1) + " of " + rule.parts() + ")" : "")
                         + " as the config implies");
+            }
+            String earlier = from.put(ours + (rule.parts() == 1 ? "" : "#" + rule.part()), k);
+            if (earlier != null) {
+                throw new IllegalArgumentException(family + " checkpoint: tensors '" + earlier + "' and '" + k
+                        + "' both map to " + ours + (rule.parts() > 1 ? " (part " + (rule.part() + 1) + ")" : ""));
             }
             if (rule.parts() == 1) {
                 state.put(ours, t);

@@ -70,6 +70,21 @@ class HfGpt2Test {
     }
 
     @Test
+    void twoTensorsForOneParameterAreRefused(@TempDir Path tmp) throws Exception {
+        Map<String, Tensor> tensors = new java.util.LinkedHashMap<>(SafeTensorsFile.readAll(DIR.resolve("model.safetensors")));
+        String key = tensors.keySet().stream().filter(k -> k.endsWith("ln_f.weight")).findFirst().orElseThrow();
+        String other = key.startsWith("transformer.") ? key.substring("transformer.".length()) : "transformer." + key;
+        tensors.put(other, tensors.get(key));
+        org.transformer4j.io.SafeTensorsWriter.write(tmp.resolve("model.safetensors"), tensors);
+        Files.copy(DIR.resolve("config.json"), tmp.resolve("config.json"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfGpt2.load(tmp));
+        assertTrue(e.getMessage().contains("both map to decoder.norm.weight"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> HfGpt2.decodeEngine(tmp, org.transformer4j.tensor.WeightMatrix.Format.F32));
+        assertTrue(e.getMessage().contains("both map to decoder.norm.weight"), e.getMessage());
+    }
+
+    @Test
     void theConfigIsReadFromHfNames() throws Exception {
         TransformerConfig c = HfGpt2.config(DIR.resolve("config.json"));
         assertEquals(32, c.dModel());
