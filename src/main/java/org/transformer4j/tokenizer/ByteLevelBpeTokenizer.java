@@ -106,6 +106,7 @@ public final class ByteLevelBpeTokenizer implements PretrainedTokenizer {
                 bytes[id] = byteLevelBytes(e.getKey());
             }
         }
+        options.template().requireTokens(tokens);
         for (int b = 0; b < 256; b++) {
             Integer id = vocab.get(String.valueOf(BYTE_TO_CHAR[b]));
             if (id == null) {

@@ -18,6 +18,18 @@ record SpecialTokenTemplate(int[] prefix, int[] suffix) {
         suffix = suffix.clone();
     }
 
+    /** Refuses an id that names no token of a vocabulary (tokens[id] == null or out of range). */
+    void requireTokens(String[] tokens) {
+        for (int[] part : new int[][] {prefix, suffix}) {
+            for (int id : part) {
+                if (id < 0 || id >= tokens.length || tokens[id] == null) {
+                    throw new IllegalArgumentException("post_processor: special token id " + id + " is not in the vocabulary ("
+                            + tokens.length + " ids)");
+                }
+            }
+        }
+    }
+
     /** This template followed by next (a Sequence of post-processors). */
     SpecialTokenTemplate then(SpecialTokenTemplate next) {
         int[] p = Arrays.copyOf(next.prefix, next.prefix.length + prefix.length);

@@ -87,6 +87,7 @@ public final class WordPieceTokenizer implements PretrainedTokenizer {
                     + " is not in the vocabulary");
         }
         unkId = unk;
+        template.requireTokens(tokens);
     }
 
     private void setToken(int id, String text) {

@@ -173,6 +173,8 @@ class PretrainedTokenizerFilesTest {
             {"\"post_processor\": null", "\"post_processor\": {\"type\": \"TemplateProcessing\", \"single\": [{\"SpecialToken\":"
                 + " {\"id\": \"[CLS]\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}], \"special_tokens\": {}}",
                 "special token \"[CLS]\" is not in \"special_tokens\""},
+            {"\"post_processor\": null", "\"post_processor\": {\"type\": \"BertProcessing\", \"cls\": [\"[CLS]\", 7], "
+                + "\"sep\": [\"[SEP]\", 1]}", "post_processor: special token id 7 is not in the vocabulary (3 ids)"},
             {"\"lowercase\": true}", "\"lowercase\": 1}", "\"lowercase\" is not true or false"},
         };
         for (String[] c : cases) {
