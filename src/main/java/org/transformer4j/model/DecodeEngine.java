@@ -244,7 +244,12 @@ public final class DecodeEngine implements AutoCloseable {
         private final float[] sinusoids;   // (capacity, d) for sinusoidal positions, else null
         private final Product product = new Product();
         private final Attend attend = new Attend();
-        private final Activate activate = new Activate();
+        // The jobs are handed to the team through fields of the interface type: where C2 inlines team.run into the
+        // step and knows a job's exact class, it inlines the job too, with its vector kernels, into the step's
+        // compilation, whose inlining budget then runs out (the kernels' vectors get boxed: allocation per token).
+        private final WorkerTeam.Job productJob = product;
+        private final WorkerTeam.Job attendJob = attend;
+        private final WorkerTeam.Job activateJob = new Activate();
         private int length;
 
         private Session(DecodeEngine e, int capacity) {
@@ -338,12 +343,12 @@ public final class DecodeEngine implements AutoCloseable {
                 }
                 attend.layer = l;
                 attend.count = pos + 1;
-                e.team.run(attend);
+                e.team.run(attendJob);
                 multiply(layer.out(), attended, layer.outBias(), projected);
                 residual(pre, layer.norm1Weight(), layer.norm1Bias());
                 norm(pre ? x : null, layer.norm2Weight(), layer.norm2Bias());
                 multiply(layer.up(), pre ? normed : x, layer.upBias(), hidden);
-                e.team.run(activate);
+                e.team.run(activateJob);
                 multiply(layer.down(), hidden, layer.downBias(), projected);
                 residual(pre, layer.norm2Weight(), layer.norm2Bias());
             }
@@ -381,15 +386,13 @@ public final class DecodeEngine implements AutoCloseable {
         }
 
         private void multiply(WeightMatrix m, float[] in, float[] bias, float[] out) {
-            if ((long) m.rows() * m.cols() < 16_384 || e.team.size() == 1) {
-                m.multiply(in, 0, bias, out, 0, 0, m.rows());
-                return;
-            }
+            // Always through the team, small matrices too: called here directly, the kernel would be inlined into the
+            // step (see productJob).
             product.matrix = m;
             product.in = in;
             product.bias = bias;
             product.out = out;
-            e.team.run(product);
+            e.team.run(productJob);
             product.matrix = null;
             product.in = null;
             product.bias = null;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -146,10 +147,10 @@ class DecodeEngineTest {
      */
     @Test
     void aDecodeStepAllocatesNothing() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", "-Xmx512m", "-cp",
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "--add-modules=jdk.incubator.vector", "-Xmx512m", "-cp",
                 System.getProperty("java.class.path"), AllocationProbe.class.getName()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
         for (WeightMatrix.Format f : WeightMatrix.Format.values()) {
             assertTrue(out.contains(f + ": quiet"), out);
