@@ -38,9 +38,6 @@ public final class DecodeEngine implements AutoCloseable {
 
         /** A vector parameter of n values, or null when absent and optional. */
         float[] vector(String name, int n, boolean required);
-
-        /** Whether the parameter exists. */
-        boolean has(String name);
     }
 
     record Layer(float[] norm1Weight, float[] norm1Bias, WeightMatrix qkv, float[] qkvBias, WeightMatrix out, float[] outBias,
@@ -158,11 +155,6 @@ public final class DecodeEngine implements AutoCloseable {
             @Override
             public float[] vector(String name, int n, boolean required) {
                 return !required && !params.containsKey(name) ? null : require(name, n).toArray();
-            }
-
-            @Override
-            public boolean has(String name) {
-                return params.containsKey(name);
             }
 
             private Tensor require(String name, int size) {

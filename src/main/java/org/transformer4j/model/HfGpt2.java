@@ -144,11 +144,6 @@ public final class HfGpt2 {
             Stored s = require(name, new long[] {n});
             return s.file().load(s.entry().name()).toArray();
         }
-
-        @Override
-        public boolean has(String name) {
-            return byOurName.containsKey(name);
-        }
     }
 
     /**
