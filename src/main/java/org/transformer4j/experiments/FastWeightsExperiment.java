@@ -45,6 +45,12 @@ public final class FastWeightsExperiment implements Experiment {
         }
     }
 
+    /** Three seeds: one run of the perplexity comparison says little about differences of a few percent. */
+    @Override
+    public int defaultSeeds() {
+        return 3;
+    }
+
     @Override
     public String name() {
         return "fastweights";
@@ -181,6 +187,7 @@ public final class FastWeightsExperiment implements Experiment {
         LinePlot loss = LinePlot.of("Training loss (smoothed), seed 1", "step", "cross-entropy").withLogY(true);
         LinePlot dev = LinePlot.of("Dev perplexity, seed 1", "step", "perplexity").withLogY(true);
         Map<AttentionKind, Double> ppl = new LinkedHashMap<>();
+        Map<AttentionKind, Stats> spread = new LinkedHashMap<>();
         for (AttentionKind k : KINDS) {
             double[] p = new double[o.seeds()];
             double[] secs = new double[o.seeds()];
@@ -211,6 +218,7 @@ public final class FastWeightsExperiment implements Experiment {
                         Report.num(p[i], 1), curve.diverged() == null ? "" : ", diverged: " + curve.diverged(), curve.seconds()));
             }
             ppl.put(k, Stats.of(p).mean());
+            spread.put(k, Stats.of(p));
             rows.add(List.of(label(k), Stats.of(p).format(1, 1), Stats.of(secs).format(0, 1)));
         }
         r.table(List.of("attention", "dev perplexity", "training seconds"), rows);
@@ -220,9 +228,26 @@ public final class FastWeightsExperiment implements Experiment {
         double sum = ppl.get(AttentionKind.LINEAR);
         double delta = ppl.get(AttentionKind.LINEAR_DELTA);
         verdicts.add(String.format(Locale.ROOT, "The delta rule is a better language model than the sum update (Schlag et al. "
-                + "2021): dev perplexity %.1f vs %.1f: %s.", delta, sum, delta < sum ? "**yes, reproduced**" : "**no, not reproduced**"));
+                + "2021): dev perplexity %.1f vs %.1f: %s%s.", delta, sum, delta < sum ? "**yes, reproduced**" : "**no, not reproduced**",
+                beyondSpread(spread.get(AttentionKind.LINEAR_DELTA), spread.get(AttentionKind.LINEAR))));
+        AttentionKind rival = sum < delta ? AttentionKind.LINEAR : AttentionKind.LINEAR_DELTA;
         verdicts.add(String.format(Locale.ROOT, "Softmax attention has the lowest perplexity: %.1f vs %.1f (sum) and %.1f "
-                + "(delta): %s.", soft, sum, delta, soft < Math.min(sum, delta) ? "**yes, reproduced**" : "**no, not reproduced**"));
+                + "(delta): %s%s.", soft, sum, delta, soft < Math.min(sum, delta) ? "**yes, reproduced**" : "**no, not reproduced**",
+                beyondSpread(spread.get(AttentionKind.SOFTMAX), spread.get(rival))));
+    }
+
+    /**
+     * With several seeds, whether two means differ by more than the seeds' spread: the difference against the larger
+     * of the two sample standard deviations (empty with one seed, where there is no spread to compare with).
+     */
+    static String beyondSpread(Stats a, Stats b) {
+        if (a.n() < 2 || b.n() < 2) {
+            return " (one seed: no spread to judge the difference by)";
+        }
+        double diff = Math.abs(a.mean() - b.mean());
+        double std = Math.max(a.std(), b.std());
+        return String.format(Locale.ROOT, " (difference %.1f, %s the larger seed standard deviation %.1f)", diff,
+                diff > 2 * std ? "more than twice" : diff > std ? "between one and two times" : "within", std);
     }
 
     // ---------------------------------------------------------------- cost as the context grows
@@ -237,7 +262,7 @@ public final class FastWeightsExperiment implements Experiment {
                 + "generating; the state is what the attention layers keep after L tokens (the key-value cache for "
                 + "softmax, the fast weight matrix and normaliser for linear attention), in floats summed over layers. "
                 + "Wall-clock on a shared 2-core machine, the fastest of " + plan.repeats() + " measurement(s) after a "
-                + "warm-up pass: read the trends, not the digits.");
+                + "warm-up pass at the longest context: read the trends, not the digits.");
         List<List<String>> rows = new ArrayList<>();
         LinePlot gen = LinePlot.of("Generation speed against context length", "context length L", "tokens/s").withLogY(true);
         LinePlot train = LinePlot.of("Training speed (forward + backward) against context length", "context length L",
@@ -252,7 +277,7 @@ public final class FastWeightsExperiment implements Experiment {
             double[] g = new double[contexts.length];
             double[] t = new double[contexts.length];
             double[] s = new double[contexts.length];
-            measure(model, vocab, contexts[0]);   // warm-up
+            measure(model, vocab, longest);       // warm-up at the longest context: the JIT compiles every loop first
             for (int c = 0; c < contexts.length; c++) {
                 double[] m = measure(model, vocab, contexts[c]);
                 for (int rep = 1; rep < plan.repeats(); rep++) {   // the fastest of the repeats: least disturbed by other work
