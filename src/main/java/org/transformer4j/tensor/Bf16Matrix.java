@@ -13,21 +13,18 @@ import jdk.incubator.vector.VectorSpecies;
  * (ints << 16) for the chunk's first L weights and (ints & 0xffff0000) for the next L, with same-shape vector
  * operations only. A row's last cols % 2L weights are stored one per int (low half).
  */
-final class Bf16Matrix implements WeightMatrix {
+final class Bf16Matrix extends StoredMatrix {
     private static final VectorSpecies<Float> S = VectorLanes.S;
     private static final int L = S.length();
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
 
     private final int[] data;     // rows x stride ints
-    private final int rows;
-    private final int cols;
     private final int chunks;     // full chunks of 2L weights per row
     private final int stride;     // ints per row
 
     private Bf16Matrix(int[] data, int rows, int cols) {
+        super(rows, cols, Format.BF16);
         this.data = data;
-        this.rows = rows;
-        this.cols = cols;
         this.chunks = cols / (2 * L);
         this.stride = chunks * L + cols % (2 * L);
     }
@@ -69,28 +66,8 @@ final class Bf16Matrix implements WeightMatrix {
     }
 
     @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
-    }
-
-    @Override
-    public Format format() {
-        return Format.BF16;
-    }
-
-    @Override
     public long bytes() {
         return (long) rows * cols * Short.BYTES;
-    }
-
-    @Override
-    public int rowAlign() {
-        return 1;
     }
 
     @Override

@@ -12,43 +12,22 @@ import jdk.incubator.vector.VectorSpecies;
  * Conv1D layout) as a sum of the stored rows scaled by the inputs, over a slice of the outputs, four rows at a
  * time so each slice of y is loaded and stored once per four rows of W.
  */
-final class F32Matrix implements WeightMatrix {
+final class F32Matrix extends StoredMatrix {
     private static final VectorSpecies<Float> S = VectorLanes.S;
     private static final int L = S.length();
     private static final ValueLayout.OfFloat LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final MemorySegment data;
-    private final int rows;
-    private final int cols;
     private final boolean transposed;
 
     F32Matrix(MemorySegment data, int rows, int cols, boolean transposed) {
-        if (rows < 1 || cols < 1) {
-            throw new IllegalArgumentException("a weight matrix needs rows and cols >= 1, got " + rows + " x " + cols);
-        }
+        super(rows, cols, Format.F32);
         if (data.byteSize() != (long) rows * cols * Float.BYTES) {
             throw new IllegalArgumentException("an fp32 matrix of " + rows + " x " + cols + " needs " + (long) rows * cols * 4
                     + " bytes, got " + data.byteSize());
         }
         this.data = data;
-        this.rows = rows;
-        this.cols = cols;
         this.transposed = transposed;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
-    }
-
-    @Override
-    public Format format() {
-        return Format.F32;
     }
 
     @Override

@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 1.125 bytes a weight, so a decode step reads about 3.6 times less memory than with fp32. The kernel widens L
  * int8s to floats, accumulates the block's products and adds them times the block's scale.
  */
-final class Q8Matrix implements WeightMatrix {
+final class Q8Matrix extends StoredMatrix {
     static final int BLOCK = 32;
     private static final VectorSpecies<Float> S = VectorLanes.S;
     private static final int L = S.length();
@@ -22,15 +22,12 @@ final class Q8Matrix implements WeightMatrix {
 
     private final byte[] quants;
     private final float[] scales;
-    private final int rows;
-    private final int cols;
     private final int blocks;   // per row
 
     private Q8Matrix(byte[] quants, float[] scales, int rows, int cols) {
+        super(rows, cols, Format.Q8_0);
         this.quants = quants;
         this.scales = scales;
-        this.rows = rows;
-        this.cols = cols;
         this.blocks = (cols + BLOCK - 1) / BLOCK;
     }
 
@@ -60,28 +57,8 @@ final class Q8Matrix implements WeightMatrix {
     }
 
     @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
-    }
-
-    @Override
-    public Format format() {
-        return Format.Q8_0;
-    }
-
-    @Override
     public long bytes() {
         return quants.length + (long) scales.length * Float.BYTES;
-    }
-
-    @Override
-    public int rowAlign() {
-        return 1;
     }
 
     @Override

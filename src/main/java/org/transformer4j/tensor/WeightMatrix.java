@@ -14,7 +14,7 @@ import java.util.Locale;
  * threads at {@link #rowAlign()} boundaries without changing any result. {@link #multiplyReference} is the
  * plain-Java reference every kernel is tested against.
  */
-public sealed interface WeightMatrix permits F32Matrix, Bf16Matrix, Q8Matrix {
+public sealed interface WeightMatrix permits StoredMatrix {
 
     /** Storage formats. */
     enum Format {
