@@ -28,6 +28,8 @@ final class VectorAttention {
         float[] kt = new float[0];
         float[] s = new float[0];
         float[] acc = new float[0];
+        float[] s4 = new float[0];
+        final float[] inv = new float[4];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -74,11 +76,31 @@ final class VectorAttention {
             java.util.Arrays.fill(kt, c * kcap + kmax, c * kcap + kcap, 0f);
         }
         float[] s = ws.s;
-        for (int r = r0; r < r1; r++) {
+        int r = r0;
+        if (d == 4 * L) {
+            // Four query rows at a time: each loaded key and value vector serves four rows. Per row the operations and
+            // their order are those of the one-row loop below, so the results are the same bits either way.
+            if (ws.s4.length < 4 * kcap) {
+                ws.s4 = new float[4 * kcap];
+            }
+            for (; r + 4 <= r1; r += 4) {
+                int n0 = causal ? Math.min(tk, offset + r + 1) : tk;
+                int n3 = causal ? Math.min(tk, offset + r + 4) : tk;
+                scores4(kt, kcap, d, q, qOff + r * ldq, ldq, scale, ws.s4, n3);
+                float[] inv = ws.inv;
+                for (int i = 0; i < 4; i++) {
+                    int n = causal ? Math.min(tk, offset + r + i + 1) : tk;
+                    inv[i] = 1f / expRow(ws.s4, i * kcap, n);
+                }
+                weighted4x4(ws.s4, kcap, n0, n3, causal ? offset + r + 1 : tk, tk, v, vOff, ldv, inv, out,
+                        oOff + r * ldo, ldo);
+            }
+        }
+        for (; r < r1; r++) {
             int n = causal ? Math.min(tk, offset + r + 1) : tk;
             int qo = qOff + r * ldq;
             scores(kt, kcap, d, q, qo, scale, s, n);
-            float inv = 1f / expRow(s, n);
+            float inv = 1f / expRow(s, 0, n);
             if (d == 4 * L) {
                 weighted4(s, n, v, vOff, ldv, inv, out, oOff + r * ldo);
             } else {
@@ -90,26 +112,26 @@ final class VectorAttention {
     // Each loop is a method of its own taking arrays, not vectors: C2 compiles the hot loops whole, and where it
     // stops inlining at its node limit no vector crosses a call (which would box it).
 
-    /** s[j] = exp(s[j] - max s) for j < n; returns their sum (lanes summed in a fixed order). */
-    private static float expRow(float[] s, int n) {
-        float max = VectorLanes.max(s, 0, n);
+    /** s[o + j] = exp(s[o + j] - max) for j < n; returns their sum (lanes summed in a fixed order). */
+    private static float expRow(float[] s, int o, int n) {
+        float max = VectorLanes.max(s, o, n);
         FloatVector sumV = FloatVector.zero(S);
         int j = 0;
         for (; j + L <= n; j += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, s, j).sub(max));
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, s, o + j).sub(max));
             sumV = sumV.add(e);
-            e.intoArray(s, j);
+            e.intoArray(s, o + j);
         }
         if (j < n) {
-            sumV = sumV.add(expTail(s, j, n, max));
+            sumV = sumV.add(expTail(s, o, j, n, max));
         }
         return VectorLanes.sum(sumV);
     }
 
-    private static FloatVector expTail(float[] s, int j, int n, float max) {
+    private static FloatVector expTail(float[] s, int o, int j, int n, float max) {
         VectorMask<Float> m = S.indexInRange(j, n);
-        FloatVector e = VectorMath.exp(FloatVector.fromArray(S, s, j, m).sub(max)).blend(0f, m.not());
-        e.intoArray(s, j, m);
+        FloatVector e = VectorMath.exp(FloatVector.fromArray(S, s, o + j, m).sub(max)).blend(0f, m.not());
+        e.intoArray(s, o + j, m);
         return e;
     }
 
@@ -143,6 +165,97 @@ final class VectorAttention {
             a2 = x.fma(FloatVector.fromArray(S, v, o + 2 * L), a2);
             a3 = x.fma(FloatVector.fromArray(S, v, o + 3 * L), a3);
         }
+        a0.mul(inv).intoArray(out, oo);
+        a1.mul(inv).intoArray(out, oo + L);
+        a2.mul(inv).intoArray(out, oo + 2 * L);
+        a3.mul(inv).intoArray(out, oo + 3 * L);
+    }
+
+    /** scores4 row i (at s[i * kcap ...]) = scores of query row qo + i * ldq, for keys j < n (rounded up to 2L). */
+    private static void scores4(float[] kt, int kcap, int d, float[] q, int qo, int ldq, float scale, float[] s, int n) {
+        for (int j = 0; j < n; j += 2 * L) {
+            FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+            for (int c = 0; c < d; c++) {
+                int o = c * kcap + j;
+                FloatVector k0 = FloatVector.fromArray(S, kt, o);
+                FloatVector k1 = FloatVector.fromArray(S, kt, o + L);
+                FloatVector x0 = FloatVector.broadcast(S, q[qo + c] * scale);
+                FloatVector x1 = FloatVector.broadcast(S, q[qo + ldq + c] * scale);
+                FloatVector x2 = FloatVector.broadcast(S, q[qo + 2 * ldq + c] * scale);
+                FloatVector x3 = FloatVector.broadcast(S, q[qo + 3 * ldq + c] * scale);
+                a0 = x0.fma(k0, a0);
+                b0 = x0.fma(k1, b0);
+                a1 = x1.fma(k0, a1);
+                b1 = x1.fma(k1, b1);
+                a2 = x2.fma(k0, a2);
+                b2 = x2.fma(k1, b2);
+                a3 = x3.fma(k0, a3);
+                b3 = x3.fma(k1, b3);
+            }
+            a0.intoArray(s, j);
+            b0.intoArray(s, j + L);
+            a1.intoArray(s, kcap + j);
+            b1.intoArray(s, kcap + j + L);
+            a2.intoArray(s, 2 * kcap + j);
+            b2.intoArray(s, 2 * kcap + j + L);
+            a3.intoArray(s, 3 * kcap + j);
+            b3.intoArray(s, 3 * kcap + j + L);
+        }
+    }
+
+    /**
+     * out rows i = 0..3 (at oo + i * ldo) = inv[i] * sum_j p_i[j] v[j, :] over the keys j < n_i, head dimension 4L:
+     * keys below n0 serve all four rows; row i's own n_i (causal: first + i, at most tk) ends it, the keys n0..n3
+     * are added row by row.
+     */
+    private static void weighted4x4(float[] p, int kcap, int n0, int n3, int first, int tk, float[] v, int vOff, int ldv,
+                                    float[] inv, float[] out, int oo, int ldo) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00;
+        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        int n1 = Math.min(tk, Math.max(n0, first + 1));
+        int n2 = Math.min(tk, Math.max(n0, first + 2));
+        for (int j = 0; j < n3; j++) {
+            int o = vOff + j * ldv;
+            FloatVector v0 = FloatVector.fromArray(S, v, o);
+            FloatVector v1 = FloatVector.fromArray(S, v, o + L);
+            FloatVector v2 = FloatVector.fromArray(S, v, o + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, v, o + 3 * L);
+            if (j < n0) {
+                FloatVector x = FloatVector.broadcast(S, p[j]);
+                a00 = x.fma(v0, a00);
+                a01 = x.fma(v1, a01);
+                a02 = x.fma(v2, a02);
+                a03 = x.fma(v3, a03);
+            }
+            if (j < n1) {
+                FloatVector x = FloatVector.broadcast(S, p[kcap + j]);
+                a10 = x.fma(v0, a10);
+                a11 = x.fma(v1, a11);
+                a12 = x.fma(v2, a12);
+                a13 = x.fma(v3, a13);
+            }
+            if (j < n2) {
+                FloatVector x = FloatVector.broadcast(S, p[2 * kcap + j]);
+                a20 = x.fma(v0, a20);
+                a21 = x.fma(v1, a21);
+                a22 = x.fma(v2, a22);
+                a23 = x.fma(v3, a23);
+            }
+            FloatVector x = FloatVector.broadcast(S, p[3 * kcap + j]);
+            a30 = x.fma(v0, a30);
+            a31 = x.fma(v1, a31);
+            a32 = x.fma(v2, a32);
+            a33 = x.fma(v3, a33);
+        }
+        store(a00, a01, a02, a03, inv[0], out, oo);
+        store(a10, a11, a12, a13, inv[1], out, oo + ldo);
+        store(a20, a21, a22, a23, inv[2], out, oo + 2 * ldo);
+        store(a30, a31, a32, a33, inv[3], out, oo + 3 * ldo);
+    }
+
+    private static void store(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3, float inv, float[] out, int oo) {
         a0.mul(inv).intoArray(out, oo);
         a1.mul(inv).intoArray(out, oo + L);
         a2.mul(inv).intoArray(out, oo + 2 * L);

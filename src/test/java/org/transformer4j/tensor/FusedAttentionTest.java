@@ -33,7 +33,8 @@ class FusedAttentionTest {
 
     @ParameterizedTest
     @CsvSource({"2, 3, 5, 5, 64, true, 0", "1, 12, 1, 40, 64, true, 39", "1, 4, 70, 70, 16, true, 0",
-        "2, 2, 7, 33, 24, false, 0", "1, 2, 9, 100, 64, true, 91", "1, 3, 37, 37, 8, true, 0"})
+        "2, 2, 7, 33, 24, false, 0", "1, 2, 9, 100, 64, true, 91", "1, 3, 37, 37, 8, true, 0",
+        "1, 2, 70, 45, 64, false, 0", "1, 1, 130, 130, 64, true, 0", "1, 1, 6, 9, 64, true, 3"})
     void matchesReferenceAndComposedOps(int b, int h, int tq, int tk, int d, boolean causal, int offset) {
         Rng rng = new Rng(11);
         // q comes from a (B, Tq, h, hd) layout transposed, as in the model: strided rows.
