@@ -249,17 +249,23 @@ final class VectorAttention {
             a32 = x.fma(v2, a32);
             a33 = x.fma(v3, a33);
         }
-        store(a00, a01, a02, a03, inv[0], out, oo);
-        store(a10, a11, a12, a13, inv[1], out, oo + ldo);
-        store(a20, a21, a22, a23, inv[2], out, oo + 2 * ldo);
-        store(a30, a31, a32, a33, inv[3], out, oo + 3 * ldo);
-    }
-
-    private static void store(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3, float inv, float[] out, int oo) {
-        a0.mul(inv).intoArray(out, oo);
-        a1.mul(inv).intoArray(out, oo + L);
-        a2.mul(inv).intoArray(out, oo + 2 * L);
-        a3.mul(inv).intoArray(out, oo + 3 * L);
+        // (written out: a helper taking vectors would box them wherever C2 does not inline it)
+        a00.mul(inv[0]).intoArray(out, oo);
+        a01.mul(inv[0]).intoArray(out, oo + L);
+        a02.mul(inv[0]).intoArray(out, oo + 2 * L);
+        a03.mul(inv[0]).intoArray(out, oo + 3 * L);
+        a10.mul(inv[1]).intoArray(out, oo + ldo);
+        a11.mul(inv[1]).intoArray(out, oo + ldo + L);
+        a12.mul(inv[1]).intoArray(out, oo + ldo + 2 * L);
+        a13.mul(inv[1]).intoArray(out, oo + ldo + 3 * L);
+        a20.mul(inv[2]).intoArray(out, oo + 2 * ldo);
+        a21.mul(inv[2]).intoArray(out, oo + 2 * ldo + L);
+        a22.mul(inv[2]).intoArray(out, oo + 2 * ldo + 2 * L);
+        a23.mul(inv[2]).intoArray(out, oo + 2 * ldo + 3 * L);
+        a30.mul(inv[3]).intoArray(out, oo + 3 * ldo);
+        a31.mul(inv[3]).intoArray(out, oo + 3 * ldo + L);
+        a32.mul(inv[3]).intoArray(out, oo + 3 * ldo + 2 * L);
+        a33.mul(inv[3]).intoArray(out, oo + 3 * ldo + 3 * L);
     }
 
     /** The same for any head dimension, accumulating in a scratch row. */
