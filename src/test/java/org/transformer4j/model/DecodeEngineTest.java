@@ -97,7 +97,7 @@ class DecodeEngineTest {
         DecoderOnly model = new DecoderOnly(small(), new Rng(4));
         int[] ids = {1, 2, 3, 4, 5, 6, 7, 8};
         float[][] want = moduleLogits(model, ids);
-        // measured on this model: bf16 about 0.4%, Q8_0 about 0.3% of the largest logit; allowed 2%
+        // measured on this model: bf16 0.17%, Q8_0 0.52% of the largest logit (the GPT-2 fixture: 0.24%, 0.84%); allowed 2%
         for (WeightMatrix.Format f : new WeightMatrix.Format[] {WeightMatrix.Format.BF16, WeightMatrix.Format.Q8_0}) {
             DecodeEngine.Session s = DecodeEngine.of(model, f).newSession(ids.length);
             for (int t = 0; t < ids.length; t++) {
