@@ -120,6 +120,20 @@ class ExperimentCommandTest {
             }
         }
         assertTrue(md.contains("## What reproduced") && md.contains("ALiBi extrapolates best"), md);
+        // digit reversal: lengths 2, 4, ..., 16, trained on at most 8 digits; the longer ones are all unseen
+        List<List<String>> reversal = rows.stream().filter(r -> r.size() == 9 && schemes.contains(r.get(0))).toList();
+        assertEquals(6, reversal.size(), reversal.toString());
+        for (List<String> r : reversal) {
+            for (int c = 5; c <= 8; c++) {
+                double v = Double.parseDouble(r.get(c));
+                assertTrue(v >= 0 && v <= 100, r.toString());
+            }
+        }
+        assertTrue(md.contains("On digit reversal, where only the length is new"), md);
+        assertTrue(Files.exists(dir.resolve("positions/reversal.svg")));
+        org.transformer4j.data.TextPair pair = org.transformer4j.experiments.PositionsExperimentAccess.reversalPair(5);
+        assertEquals(new StringBuilder(pair.source()).reverse().toString(), pair.target());
+        assertEquals(9, pair.source().length(), "five digits, space-separated: " + pair);
     }
 
     /**
