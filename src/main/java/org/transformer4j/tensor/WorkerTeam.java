@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * decides its own range, and the split must not change a result (each output written by one part). One job
  * runs at a time; a second caller waits for the first.
  */
-public final class WorkerTeam {
+public final class WorkerTeam implements AutoCloseable {
 
     /** One piece of a job: part of parts, numbered from 0. */
     @FunctionalInterface
@@ -31,9 +31,16 @@ public final class WorkerTeam {
     private volatile int generation;
     private volatile Thread waiting;           // the caller, while it parks for the workers
     private volatile Throwable failure;
+    private volatile boolean closed;
+    private final boolean shared;
 
     /** A team of size threads in all: the caller plus size - 1 workers (daemon threads). */
     public WorkerTeam(int size) {
+        this(size, false);
+    }
+
+    private WorkerTeam(int size, boolean shared) {
+        this.shared = shared;
         if (size < 1) {
             throw new IllegalArgumentException("a worker team needs at least 1 thread, got " + size);
         }
@@ -47,7 +54,7 @@ public final class WorkerTeam {
     }
 
     private static final class Shared {
-        static final WorkerTeam TEAM = new WorkerTeam(KernelDefaults.THREADS);
+        static final WorkerTeam TEAM = new WorkerTeam(KernelDefaults.THREADS, true);
     }
 
     /** The team sized as the default kernels' thread count (system property t4j.threads, else the processors). */
@@ -62,6 +69,9 @@ public final class WorkerTeam {
 
     /** Runs job on every member of the team and returns when all parts are done; rethrows a part's failure. */
     public synchronized void run(Job job) {
+        if (closed) {
+            throw new IllegalStateException("this worker team is closed");
+        }
         if (size == 1) {
             job.run(0, 1);
             return;
@@ -108,6 +118,9 @@ public final class WorkerTeam {
         while (true) {
             int spins = 0;
             while (generation == seen) {
+                if (closed) {
+                    return;
+                }
                 if (spins++ < SPINS) {
                     Thread.onSpinWait();
                 } else {
@@ -126,6 +139,18 @@ public final class WorkerTeam {
                     LockSupport.unpark(caller);
                 }
             }
+        }
+    }
+
+    /** Ends the workers (after the job in progress, if any); {@link #run} then refuses. The shared team is never closed. */
+    @Override
+    public synchronized void close() {
+        if (shared) {
+            throw new IllegalStateException("the shared worker team is not closed");
+        }
+        closed = true;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
         }
     }
 

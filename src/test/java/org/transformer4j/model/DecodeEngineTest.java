@@ -77,7 +77,8 @@ class DecodeEngineTest {
         for (TransformerConfig c : configs) {
             DecoderOnly model = new DecoderOnly(c, new Rng(11));
             float[][] want = moduleLogits(model, ids);
-            for (WorkerTeam team : new WorkerTeam[] {new WorkerTeam(1), new WorkerTeam(3)}) {
+            for (int size : new int[] {1, 3}) {
+                WorkerTeam team = new WorkerTeam(size);
                 DecodeEngine engine = DecodeEngine.of(model, WeightMatrix.Format.F32, team);
                 DecodeEngine.Session s = engine.newSession(ids.length);
                 for (int t = 0; t < ids.length; t++) {
@@ -88,6 +89,7 @@ class DecodeEngineTest {
                 s.reset();
                 float[] again = s.prefill(ids);
                 assertClose("prefill", want[ids.length - 1], again, 1e-5);
+                team.close();
             }
         }
     }

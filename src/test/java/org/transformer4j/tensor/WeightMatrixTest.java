@@ -154,6 +154,9 @@ class WeightMatrixTest {
         assertEquals("part 2 failed", e.getMessage());
         team.run((part, parts) -> hits[part]++);
         assertEquals(1001, hits[2]);
+        team.close();
+        assertThrows(IllegalStateException.class, () -> team.run((part, parts) -> { }));
+        assertThrows(IllegalStateException.class, () -> WorkerTeam.shared().close());
         assertEquals(0, WorkerTeam.start(10, 0, 3, 4));
         assertEquals(4, WorkerTeam.start(10, 1, 3, 4));
         assertEquals(8, WorkerTeam.start(10, 2, 3, 4));
