@@ -116,10 +116,35 @@ public final class DecodeOps {
             sum += e;
         }
         float inv = (float) (1.0 / sum);
+        if (d == 4 * L) {
+            weightedSum4(scores, scoresOff, inv, values, vOff, count, out, outOff);
+            return;
+        }
         java.util.Arrays.fill(out, outOff, outOff + d, 0f);
         for (int t = 0; t < count; t++) {
             axpy(scores[scoresOff + t] * inv, values, vOff + t * d, out, outOff, d);
         }
+    }
+
+    /** out = sum_t (p_t inv) v_t for a head dimension of four vectors, accumulated in registers. */
+    private static void weightedSum4(float[] p, int pOff, float inv, float[] values, int vOff, int count, float[] out,
+                                     int outOff) {
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        for (int t = 0; t < count; t++) {
+            FloatVector w = FloatVector.broadcast(S, p[pOff + t] * inv);
+            int o = vOff + t * 4 * L;
+            a0 = FloatVector.fromArray(S, values, o).fma(w, a0);
+            a1 = FloatVector.fromArray(S, values, o + L).fma(w, a1);
+            a2 = FloatVector.fromArray(S, values, o + 2 * L).fma(w, a2);
+            a3 = FloatVector.fromArray(S, values, o + 3 * L).fma(w, a3);
+        }
+        a0.intoArray(out, outOff);
+        a1.intoArray(out, outOff + L);
+        a2.intoArray(out, outOff + 2 * L);
+        a3.intoArray(out, outOff + 3 * L);
     }
 
     /** Positions per block of the key layout of {@link #attendOne}. */

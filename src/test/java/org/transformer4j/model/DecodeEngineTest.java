@@ -72,7 +72,8 @@ class DecodeEngineTest {
                     .withActivation(Activation.RELU).withTieOutput(false).withOutputBias(true),
             small().withNorm(NormLayer.Kind.RMS_NORM).withPositions(Positions.NONE).withActivation(Activation.SILU)
                     .withBias(false).withScaleEmbeddings(true),
-            small().withActivation(Activation.GELU).withHeads(1).withDecoderLayers(1)};
+            small().withActivation(Activation.GELU).withHeads(1).withDecoderLayers(1),
+            small().withHeads(2).withDModel(128)};   // head size 64: the attention path of GPT-2's sizes
         int[] ids = {5, 17, 3, 96, 0, 41, 41, 7, 12, 60, 2, 33};
         for (TransformerConfig c : configs) {
             DecoderOnly model = new DecoderOnly(c, new Rng(11));
@@ -163,9 +164,11 @@ class DecodeEngineTest {
     static final class AllocationProbe {
         public static void main(String[] args) {
             DecoderOnly model = new DecoderOnly(small().withMaxPositions(1024), new Rng(2));
+            DecoderOnly wide = new DecoderOnly(small().withHeads(2).withDModel(128).withMaxPositions(1024), new Rng(2));
             com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             for (WeightMatrix.Format f : WeightMatrix.Format.values()) {
-                DecodeEngine.Session s = DecodeEngine.of(model, f).newSession(1000);
+                // head size 12 with bf16 and Q8_0, head size 64 (GPT-2's) with fp32
+                DecodeEngine.Session s = DecodeEngine.of(f == WeightMatrix.Format.F32 ? wide : model, f).newSession(1000);
                 long[] workers = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("t4j-decode-"))
                         .mapToLong(Thread::threadId).toArray();
                 long[] start = new long[workers.length];
