@@ -191,10 +191,9 @@ public final class PositionsExperiment implements Experiment {
         for (int d = 1; d <= 6; d++) {
             byLength.put(d, heldOut(d, plan.perLength(), seen, rng));
         }
-        TranslationSetup setup = TranslationSetup.of(train, plan.bpe());
-        List<TextPair> all = byLength.values().stream().flatMap(List::stream).toList();
-        int maxLength = setup.longest(all) + 8;
-        int maxPositions = Math.max(setup.longest(), maxLength) + 8;
+        LengthTest lt = LengthTest.of(train, byLength, plan);
+        TranslationSetup setup = lt.setup();
+        List<TextPair> all = lt.all();
         r.heading(2, "Length extrapolation");
         r.paragraph(String.format(Locale.ROOT, "Trained on numbers of at most %d digits (the longest training example is %d "
                 + "tokens); tested on held-out numbers of every length, up to %d tokens. A learned table's rows past the "
@@ -208,20 +207,7 @@ public final class PositionsExperiment implements Experiment {
                 "digits", "exact match %");
         Map<Positions, double[]> longer = new LinkedHashMap<>();
         for (Positions p : SCHEMES) {
-            double[][] em = new double[6][o.seeds()];
-            for (int i = 0; i < o.seeds(); i++) {
-                long seed = o.seedList()[i];
-                EncoderDecoder model = model(plan, p, setup, maxPositions, seed);
-                TranslationSetup.Run run = train(plan, model, setup, seed, List.of(), maxLength);
-                for (int d = 1; d <= 6; d++) {
-                    List<TextPair> test = byLength.get(d);
-                    em[d - 1][i] = test.isEmpty() || run.curve().diverged() != null ? Double.NaN
-                            : setup.evaluate(model, test, maxLength).exactMatch();
-                }
-                o.log(String.format(Locale.ROOT, "positions: extrapolation, %s, seed %d: %d digits %s, %d digits %s (%.0f s)",
-                        label(p), seed, k, Report.percent(em[k - 1][i]), k + 1, Report.percent(em[Math.min(5, k)][i]),
-                        run.curve().seconds()));
-            }
+            double[][] em = lt.exactByLength(o, plan, p, "extrapolation", k, k + 1);
             List<String> row = new ArrayList<>(List.of(label(p)));
             double[] x = new double[6];
             double[] y = new double[6];
@@ -275,10 +261,9 @@ public final class PositionsExperiment implements Experiment {
             }
             byLength.put(n, test);
         }
-        TranslationSetup setup = TranslationSetup.of(train, plan.bpe());
-        List<TextPair> all = byLength.values().stream().flatMap(List::stream).toList();
-        int maxLength = setup.longest(all) + 8;
-        int maxPositions = Math.max(setup.longest(), maxLength) + 8;
+        LengthTest lt = LengthTest.of(train, byLength, plan);
+        TranslationSetup setup = lt.setup();
+        List<TextPair> all = lt.all();
         r.heading(2, "Length extrapolation on digit reversal");
         r.paragraph(String.format(Locale.ROOT, "The number task's longer numbers need word forms that no shorter number has "
                 + "(\"zweiundvierzigtausend\"), so its extrapolation test mixes length with composition. Reversing a sequence "
@@ -297,20 +282,7 @@ public final class PositionsExperiment implements Experiment {
                 + "(mean over seeds)", "digits", "exact match %");
         Map<Positions, Double> beyond = new LinkedHashMap<>();
         for (Positions p : SCHEMES) {
-            double[][] em = new double[longest][o.seeds()];
-            for (int i = 0; i < o.seeds(); i++) {
-                long seed = o.seedList()[i];
-                EncoderDecoder model = model(plan, p, setup, maxPositions, seed);
-                TranslationSetup.Run run = train(plan, model, setup, seed, List.of(), maxLength);
-                for (int n = 1; n <= longest; n++) {
-                    List<TextPair> test = byLength.get(n);
-                    em[n - 1][i] = test.isEmpty() || run.curve().diverged() != null ? Double.NaN
-                            : setup.evaluate(model, test, maxLength).exactMatch();
-                }
-                o.log(String.format(Locale.ROOT, "positions: reversal, %s, seed %d: %d digits %s, %d digits %s (%.0f s)",
-                        label(p), seed, shortest, Report.percent(em[shortest - 1][i]), shortest + 2,
-                        Report.percent(em[shortest + 1][i]), run.curve().seconds()));
-            }
+            double[][] em = lt.exactByLength(o, plan, p, "reversal", shortest, shortest + 2);
             List<String> row = new ArrayList<>(List.of(label(p)));
             for (int n : shown) {
                 row.add(byLength.get(n).isEmpty() ? "n/a (all in training)" : Stats.of(em[n - 1]).format(1, 100));
@@ -354,6 +326,39 @@ public final class PositionsExperiment implements Experiment {
             tgt.append(i == n - 1 ? "" : " ").append(digits[i]);
         }
         return new TextPair(src.toString(), tgt.toString());
+    }
+
+    /**
+     * A length test: the data set up from the training pairs, the test pairs by length (1, 2, ...), and the decoding
+     * and position limits that fit the longest of them.
+     */
+    private record LengthTest(TranslationSetup setup, Map<Integer, List<TextPair>> byLength, List<TextPair> all,
+                              int maxLength, int maxPositions) {
+        static LengthTest of(List<TextPair> train, Map<Integer, List<TextPair>> byLength, Plan plan) {
+            TranslationSetup setup = TranslationSetup.of(train, plan.bpe());
+            List<TextPair> all = byLength.values().stream().flatMap(List::stream).toList();
+            int maxLength = setup.longest(all) + 8;
+            return new LengthTest(setup, byLength, all, maxLength, Math.max(setup.longest(), maxLength) + 8);
+        }
+
+        /** Exact match [length - 1][seed] of scheme p trained once per seed; NaN where a length has no test or a run diverged. */
+        double[][] exactByLength(ExperimentOptions o, Plan plan, Positions p, String task, int a, int b) {
+            double[][] em = new double[byLength.size()][o.seeds()];
+            for (int i = 0; i < o.seeds(); i++) {
+                long seed = o.seedList()[i];
+                EncoderDecoder model = model(plan, p, setup, maxPositions, seed);
+                TranslationSetup.Run run = train(plan, model, setup, seed, List.of(), maxLength);
+                for (int n = 1; n <= byLength.size(); n++) {
+                    List<TextPair> test = byLength.get(n);
+                    em[n - 1][i] = test.isEmpty() || run.curve().diverged() != null ? Double.NaN
+                            : setup.evaluate(model, test, maxLength).exactMatch();
+                }
+                o.log(String.format(Locale.ROOT, "positions: %s, %s, seed %d: %d digits %s, %d digits %s (%.0f s)", task,
+                        label(p), seed, a, Report.percent(em[a - 1][i]), b, Report.percent(em[b - 1][i]),
+                        run.curve().seconds()));
+            }
+            return em;
+        }
     }
 
     /** count numbers of d digits whose source is not in seen (all of them when fewer exist), in a seeded order. */
