@@ -36,22 +36,38 @@ public final class HfGpt2 {
             throw new IllegalArgumentException(file.file() + ": model_type " + file.describe(c.get("model_type"))
                     + " is not gpt2");
         }
-        int d = file.integer("n_embd", 1);
+        int d = file.integer("n_embd", 1, 768);                       // HF GPT2Config's defaults where a key is absent
+        int heads = file.integer("n_head", 1, 12);
+        if (d % heads != 0) {
+            throw new IllegalArgumentException(file.file() + ": n_embd " + d + " is not divisible by n_head " + heads);
+        }
+        if (!file.bool("scale_attn_weights", true)) {
+            throw new IllegalArgumentException(file.file() + ": scale_attn_weights = false is not supported");
+        }
+        if (file.bool("scale_attn_by_inverse_layer_idx", false)) {
+            throw new IllegalArgumentException(file.file() + ": scale_attn_by_inverse_layer_idx = true is not supported");
+        }
         String act = String.valueOf(c.getOrDefault("activation_function", "gelu_new"));
         Activation activation = switch (act) {
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> Activation.GELU_TANH;
-            case "gelu" -> Activation.GELU;
+            case "gelu", "gelu_python" -> Activation.GELU;
             case "relu" -> Activation.RELU;
             case "silu", "swish" -> Activation.SILU;
             default -> throw new IllegalArgumentException(file.file() + ": activation_function '" + act + "' is not supported");
         };
-        return TransformerConfig.gpt2().withVocabSize(file.integer("vocab_size", 1)).withHeads(1).withDModel(d)
-                .withHeads(file.integer("n_head", 1)).withDecoderLayers(file.integer("n_layer", 1))
-                .withMaxPositions(file.integer("n_positions", 1))
+        int positions = file.has("n_positions") ? file.integer("n_positions", 1) : file.integer("n_ctx", 1, 1024);
+        return TransformerConfig.gpt2().withVocabSize(file.integer("vocab_size", 1, 50257)).withHeads(1).withDModel(d)
+                .withHeads(heads).withDecoderLayers(file.integer("n_layer", 1, 12))
+                .withMaxPositions(positions)
                 .withDFF(file.integer("n_inner", 1, 4 * d))
                 .withLayerNormEps((float) file.number("layer_norm_epsilon", 1e-5))
                 .withActivation(activation).withDropout(0f)
                 .withTieOutput(file.bool("tie_word_embeddings", true));
+    }
+
+    /** The key mapping for a config: lm_head.weight is read only when the output is not tied to wte. */
+    static KeyMapping mapping(TransformerConfig config) {
+        return config.tieOutput() ? KeyMapping.GPT2 : KeyMapping.GPT2_UNTIED;
     }
 
     /** Builds the model and loads the weights; the model is in evaluation mode. */
@@ -59,7 +75,7 @@ public final class HfGpt2 {
         TransformerConfig config = config(dir.resolve("config.json"));
         HfFiles.requireWeightsFit(dir, config);
         DecoderOnly model = new DecoderOnly(config, new Rng(0));
-        HfFiles.loadWeights(model, dir, KeyMapping.GPT2);
+        HfFiles.loadWeights(model, dir, mapping(config));
         model.eval();
         return model;
     }
@@ -82,14 +98,15 @@ public final class HfGpt2 {
                 SafeTensorsFile f = SafeTensorsFile.open(p);
                 open.add(f);
                 for (TensorEntry e : f.entries()) {
-                    KeyMapping.Target t = KeyMapping.GPT2.target(e.name());
+                    KeyMapping.Target t = mapping(config).target(e.name());
                     if (t == null) {
                         continue;
                     }
-                    Stored previous = byOurName.put(t.ours(), new Stored(f, e, t.rule().transposes()));
-                    if (previous != null) {
+                    Stored previous = byOurName.putIfAbsent(t.ours(), new Stored(f, e, t.rule().transposes()));
+                    if (previous != null && !java.util.Arrays.equals(previous.file().load(previous.entry().name()).toArray(),
+                            f.load(e.name()).toArray())) {
                         throw new IllegalArgumentException(dir + ": tensors '" + previous.entry().name() + "' and '" + e.name()
-                                + "' both map to " + t.ours());
+                                + "' both map to " + t.ours() + " but differ");
                     }
                 }
             }

@@ -68,22 +68,43 @@ public record KeyMapping(String family, List<Rule> rules, List<Pattern> ignored)
         }
     }
 
-    /** HF transformers' GPT2LMHeadModel (and GPT2Model: the "transformer." prefix is optional). */
-    public static final KeyMapping GPT2 = new KeyMapping("gpt2", List.of(
-            Rule.copy("(?:transformer\\.)?wte\\.weight", "embed.tokens.weight"),
-            Rule.copy("(?:transformer\\.)?wpe\\.weight", "embed.positions.weight"),
-            Rule.copy("(?:transformer\\.)?h\\.(\\d+)\\.ln_1\\.(weight|bias)", "decoder.layers.$1.norm1.$2"),
-            Rule.transposed("(?:transformer\\.)?h\\.(\\d+)\\.attn\\.c_attn\\.weight", "decoder.layers.$1.self_attn.in_proj_weight"),
-            Rule.copy("(?:transformer\\.)?h\\.(\\d+)\\.attn\\.c_attn\\.bias", "decoder.layers.$1.self_attn.in_proj_bias"),
-            Rule.transposed("(?:transformer\\.)?h\\.(\\d+)\\.attn\\.c_proj\\.weight", "decoder.layers.$1.self_attn.out_proj.weight"),
-            Rule.copy("(?:transformer\\.)?h\\.(\\d+)\\.attn\\.c_proj\\.bias", "decoder.layers.$1.self_attn.out_proj.bias"),
-            Rule.copy("(?:transformer\\.)?h\\.(\\d+)\\.ln_2\\.(weight|bias)", "decoder.layers.$1.norm2.$2"),
-            Rule.transposed("(?:transformer\\.)?h\\.(\\d+)\\.mlp\\.c_fc\\.weight", "decoder.layers.$1.linear1.weight"),
-            Rule.copy("(?:transformer\\.)?h\\.(\\d+)\\.mlp\\.c_fc\\.bias", "decoder.layers.$1.linear1.bias"),
-            Rule.transposed("(?:transformer\\.)?h\\.(\\d+)\\.mlp\\.c_proj\\.weight", "decoder.layers.$1.linear2.weight"),
-            Rule.copy("(?:transformer\\.)?h\\.(\\d+)\\.mlp\\.c_proj\\.bias", "decoder.layers.$1.linear2.bias"),
-            Rule.copy("(?:transformer\\.)?ln_f\\.(weight|bias)", "decoder.norm.$1")),
-            List.of(Pattern.compile("(?:transformer\\.)?h\\.\\d+\\.attn\\.(?:masked_)?bias"), Pattern.compile("lm_head\\.weight")));
+    /**
+     * HF transformers' GPT2LMHeadModel (and GPT2Model: the "transformer." prefix is optional) with tied output
+     * weights: the output projection is wte, a stored lm_head.weight is its copy. Heads of other GPT-2 classes
+     * (sequence classification's score, double heads' multiple_choice_head, trl's v_head) are skipped, as
+     * GPT2LMHeadModel.from_pretrained skips them.
+     */
+    public static final KeyMapping GPT2 = gpt2(false);
+
+    /** GPT-2 with {@code tie_word_embeddings: false}: lm_head.weight is the output projection's own weight. */
+    public static final KeyMapping GPT2_UNTIED = gpt2(true);
+
+    private static KeyMapping gpt2(boolean untied) {
+        String t = "(?:transformer\\.)?";
+        List<Rule> rules = new ArrayList<>(List.of(
+                Rule.copy(t + "wte\\.weight", "embed.tokens.weight"),
+                Rule.copy(t + "wpe\\.weight", "embed.positions.weight"),
+                Rule.copy(t + "h\\.(\\d+)\\.ln_1\\.(weight|bias)", "decoder.layers.$1.norm1.$2"),
+                Rule.transposed(t + "h\\.(\\d+)\\.attn\\.c_attn\\.weight", "decoder.layers.$1.self_attn.in_proj_weight"),
+                Rule.copy(t + "h\\.(\\d+)\\.attn\\.c_attn\\.bias", "decoder.layers.$1.self_attn.in_proj_bias"),
+                Rule.transposed(t + "h\\.(\\d+)\\.attn\\.c_proj\\.weight", "decoder.layers.$1.self_attn.out_proj.weight"),
+                Rule.copy(t + "h\\.(\\d+)\\.attn\\.c_proj\\.bias", "decoder.layers.$1.self_attn.out_proj.bias"),
+                Rule.copy(t + "h\\.(\\d+)\\.ln_2\\.(weight|bias)", "decoder.layers.$1.norm2.$2"),
+                Rule.transposed(t + "h\\.(\\d+)\\.mlp\\.c_fc\\.weight", "decoder.layers.$1.linear1.weight"),
+                Rule.copy(t + "h\\.(\\d+)\\.mlp\\.c_fc\\.bias", "decoder.layers.$1.linear1.bias"),
+                Rule.transposed(t + "h\\.(\\d+)\\.mlp\\.c_proj\\.weight", "decoder.layers.$1.linear2.weight"),
+                Rule.copy(t + "h\\.(\\d+)\\.mlp\\.c_proj\\.bias", "decoder.layers.$1.linear2.bias"),
+                Rule.copy(t + "ln_f\\.(weight|bias)", "decoder.norm.$1")));
+        List<Pattern> ignored = new ArrayList<>(List.of(Pattern.compile(t + "h\\.\\d+\\.attn\\.(?:masked_)?bias"),
+                Pattern.compile("score\\.(?:weight|bias)"), Pattern.compile("multiple_choice_head\\..*"),
+                Pattern.compile("v_head\\..*")));
+        if (untied) {
+            rules.add(Rule.copy("lm_head\\.weight", "lm_head.weight"));
+        } else {
+            ignored.add(Pattern.compile("lm_head\\.weight"));
+        }
+        return new KeyMapping(untied ? "gpt2 (untied lm_head)" : "gpt2", rules, ignored);
+    }
 
     /**
      * HF transformers' MarianMTModel (Opus-MT): q/k/v projections stacked into in_proj, the layer norms
@@ -229,10 +250,17 @@ public record KeyMapping(String family, List<Rule> rules, List<Pattern> ignored)
                         + (rule.parts() > 1 ? " (part " + (rule.part() + 1) + " of " + rule.parts() + ")" : "")
                         + " as the config implies");
             }
-            String earlier = from.put(ours + (rule.parts() == 1 ? "" : "#" + rule.part()), k);
+            String earlier = from.putIfAbsent(ours + (rule.parts() == 1 ? "" : "#" + rule.part()), k);
             if (earlier != null) {
+                // A state dict of tied weights stores each name (Marian's model.shared and encoder.embed_tokens):
+                // equal copies are one weight; different ones cannot both be it.
+                Tensor first = rule.parts() == 1 ? state.get(ours) : stacked.get(ours)[rule.part()];
+                if (first != null && Arrays.equals(first.toArray(), t.toArray())) {
+                    continue;
+                }
                 throw new IllegalArgumentException(family + " checkpoint: tensors '" + earlier + "' and '" + k
-                        + "' both map to " + ours + (rule.parts() > 1 ? " (part " + (rule.part() + 1) + ")" : ""));
+                        + "' both map to " + ours + (rule.parts() > 1 ? " (part " + (rule.part() + 1) + ")" : "")
+                        + " but differ");
             }
             if (rule.parts() == 1) {
                 state.put(ours, t);

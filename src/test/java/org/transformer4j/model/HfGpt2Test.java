@@ -52,6 +52,33 @@ class HfGpt2Test {
     }
 
     @Test
+    void anUntiedLmHeadIsReadFromTheCheckpoint(@TempDir Path tmp) throws Exception {
+        // tie_word_embeddings false with lm_head.weight = 2 wte: HF's logits double exactly (a power of two).
+        Map<String, Tensor> tensors = new java.util.LinkedHashMap<>(SafeTensorsFile.readAll(DIR.resolve("model.safetensors")));
+        String wte = tensors.keySet().stream().filter(k -> k.endsWith("wte.weight")).findFirst().orElseThrow();
+        tensors.put("lm_head.weight", tensors.get(wte).mul(2f));
+        org.transformer4j.io.SafeTensorsWriter.write(tmp.resolve("model.safetensors"), tensors);
+        String config = Files.readString(DIR.resolve("config.json"));
+        Files.writeString(tmp.resolve("config.json"),
+                config.replaceFirst("\"tie_word_embeddings\": true", "\"tie_word_embeddings\": false"));
+        DecoderOnly model = HfGpt2.load(tmp);
+        assertEquals(false, model.config().tieOutput());
+        List<Map<String, Object>> prompts = prompts();
+        try (SafeTensorsFile ref = SafeTensorsFile.open(DIR.resolve("reference.safetensors")); Grad.Scope g = Grad.off();
+                DecodeEngine engine = HfGpt2.decodeEngine(tmp, org.transformer4j.tensor.WeightMatrix.Format.F32)) {
+            int[] ids = ints(prompts.get(0).get("input_ids"));
+            Tensor expected = ref.load("logits.0").mul(2f);
+            Approx.assertMatches("untied logits", expected, model.forward(Tokens.of(ids)).value().squeeze(0), 2e-4);
+            float[] last = engine.newSession(ids.length).prefill(ids);
+            Approx.assertMatches("untied engine logits", expected.select(0, ids.length - 1), Tensor.of(last, last.length), 2e-4);
+        }
+        tensors.remove("lm_head.weight");
+        org.transformer4j.io.SafeTensorsWriter.write(tmp.resolve("model.safetensors"), tensors);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfGpt2.load(tmp));
+        assertTrue(e.getMessage().contains("lm_head.weight"), e.getMessage());
+    }
+
+    @Test
     void greedyContinuationsEqualHuggingFaces() throws Exception {
         DecoderOnly model = HfGpt2.load(DIR);
         for (Map<String, Object> p : prompts()) {
@@ -70,18 +97,25 @@ class HfGpt2Test {
     }
 
     @Test
-    void twoTensorsForOneParameterAreRefused(@TempDir Path tmp) throws Exception {
+    void twoDifferentTensorsForOneParameterAreRefusedAndEqualCopiesAreOne(@TempDir Path tmp) throws Exception {
         Map<String, Tensor> tensors = new java.util.LinkedHashMap<>(SafeTensorsFile.readAll(DIR.resolve("model.safetensors")));
         String key = tensors.keySet().stream().filter(k -> k.endsWith("ln_f.weight")).findFirst().orElseThrow();
         String other = key.startsWith("transformer.") ? key.substring("transformer.".length()) : "transformer." + key;
-        tensors.put(other, tensors.get(key));
-        org.transformer4j.io.SafeTensorsWriter.write(tmp.resolve("model.safetensors"), tensors);
         Files.copy(DIR.resolve("config.json"), tmp.resolve("config.json"));
+        tensors.put(other, tensors.get(key).add(1f));
+        org.transformer4j.io.SafeTensorsWriter.write(tmp.resolve("model.safetensors"), tensors);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfGpt2.load(tmp));
-        assertTrue(e.getMessage().contains("both map to decoder.norm.weight"), e.getMessage());
+        assertTrue(e.getMessage().contains("both map to decoder.norm.weight but differ"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> HfGpt2.decodeEngine(tmp, org.transformer4j.tensor.WeightMatrix.Format.F32));
-        assertTrue(e.getMessage().contains("both map to decoder.norm.weight"), e.getMessage());
+        assertTrue(e.getMessage().contains("both map to decoder.norm.weight but differ"), e.getMessage());
+
+        tensors.put(other, tensors.get(key));                            // a tied copy, as torch state dicts store them
+        org.transformer4j.io.SafeTensorsWriter.write(tmp.resolve("model.safetensors"), tensors);
+        DecoderOnly copy = HfGpt2.load(tmp);
+        assertArrayEquals(HfGpt2.load(DIR).stateDict().get("decoder.norm.weight").toArray(),
+                copy.stateDict().get("decoder.norm.weight").toArray());
+        HfGpt2.decodeEngine(tmp, org.transformer4j.tensor.WeightMatrix.Format.F32).close();
     }
 
     @Test
