@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         description = {"Print the token ids of TEXT as a JSON array, or with --jsonl one array",
             "per {\"text\": ...} line. The tokenizer: a tokenizer.json (GPT-2 byte-level",
             "BPE or BERT WordPiece), a folder with one or with GPT-2's vocab.json and",
-            "merges.txt, or a run folder of ./t4j train."})
+            "merges.txt, a SentencePiece model (*.model, *.spm), an Opus-MT folder",
+            "(source.spm, target.spm, vocab.json), or a run folder of ./t4j train."})
 public final class TokenizeCommand implements Callable<Integer> {
 
     @Option(names = "--tokenizer", required = true, paramLabel = "DIR|FILE",

@@ -22,6 +22,7 @@ import org.transformer4j.model.HfModels;
 import org.transformer4j.model.Tokens;
 import org.transformer4j.model.TransformerConfig;
 import org.transformer4j.tensor.Rng;
+import org.transformer4j.tokenizer.MarianTokenizer;
 import org.transformer4j.tokenizer.Tokenizer;
 import org.transformer4j.train.Checkpoint;
 import picocli.CommandLine.Command;
@@ -32,15 +33,16 @@ import picocli.CommandLine.Spec;
 
 /** {@code t4j translate}: translate with a trained run or a Hugging Face Marian folder. */
 @Command(name = "translate", mixinStandardHelpOptions = true,
-        description = {"Translate TEXT (or each line of standard input) with a trained run, or token ids with a "
-                + "Hugging Face Marian folder (Opus-MT).",
+        description = {"Translate TEXT (or each line of standard input) with a trained run or a Hugging Face Marian "
+                + "folder (Opus-MT).",
             "",
-            "A Hugging Face folder (config.json, model.safetensors, generation_config.json) has no tokenizer "
-                + "transformer4j can read yet (SentencePiece), so its source is --input-ids and its output ids: "
-                + "decoding follows HF generate with the folder's generation settings (greedy, or beam search "
-                + "with num_beams)."},
-        footer = {"", "Example (a downloaded Helsinki-NLP/opus-mt-de-en; see docs/MODELS.md):",
-            "  ./t4j translate --model opus-mt-de-en --input-ids \"[5, 17, 0]\" --beam 4"})
+            "A Hugging Face folder (config.json, model.safetensors, generation_config.json, and for text "
+                + "source.spm, target.spm and vocab.json) decodes as HF generate with the folder's generation "
+                + "settings (greedy, or beam search with num_beams) and tokenizes as HF's MarianTokenizer. "
+                + "--input-ids gives the source as ids instead; --ids prints ids."},
+        footer = {"", "Examples (a downloaded Helsinki-NLP/opus-mt-de-en; see docs/MODELS.md):",
+            "  ./t4j translate --model opus-mt-de-en \"Guten Morgen!\"",
+            "  ./t4j translate --model opus-mt-de-en --input-ids \"[5, 17, 0]\" --beam 4 --ids"})
 public final class TranslateCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "DIR",
@@ -61,7 +63,7 @@ public final class TranslateCommand implements Callable<Integer> {
 
     @Option(names = "--ids", description = "Print a JSON array of output ids instead of text: the generated ids "
             + "without the decoder start token, eos included when it was generated (HF generate's output without "
-            + "its first id). Always on for Hugging Face folders.")
+            + "its first id). Always on for a Hugging Face folder without tokenizer files.")
     boolean ids;
 
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "The text; without it, standard input line by line.")
@@ -84,8 +86,7 @@ public final class TranslateCommand implements Callable<Integer> {
         int[] source = inputIds == null ? null : parseIds(inputIds);
         PrintWriter w = spec.commandLine().getOut();
         if (HfModels.isHfFolder(run)) {
-            w.println(json(translateHf(source)));
-            w.flush();
+            translateHf(source, w);
             return 0;
         }
         for (String f : new String[] {"config.json", "tokenizer.json"}) {
@@ -114,17 +115,18 @@ public final class TranslateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A Marian folder: HF generate's output for the ids, without the decoder start token. */
-    private int[] translateHf(int[] source) throws Exception {
+    /** A Marian folder: HF generate's output for the source (ids, text or standard input's lines). */
+    private void translateHf(int[] source, PrintWriter w) throws Exception {
         String type = HfModels.modelType(run);
         HfModels.config(run);                                         // refuses unsupported model types
         if (!type.equals("marian")) {
             throw new IllegalArgumentException(run + " holds a " + type + " model; translate needs an encoder-decoder "
                     + "(marian)");
         }
-        if (source == null) {
-            throw new IllegalArgumentException(run + " is a Hugging Face folder, whose tokenizer transformer4j cannot "
-                    + "read yet: give the source as --input-ids \"[...]\" (output: ids)");
+        MarianTokenizer tokenizer = MarianTokenizer.isMarianFolder(run) ? MarianTokenizer.load(run) : null;
+        if (source == null && tokenizer == null) {
+            throw new IllegalArgumentException(run + " has no tokenizer files (source.spm, target.spm, vocab.json): give "
+                    + "the source as --input-ids \"[...]\" (output: ids)");
         }
         EncoderDecoder model = HfMarian.load(run);
         GenerationConfig g = HfMarian.generationConfig(run);
@@ -134,8 +136,27 @@ public final class TranslateCommand implements Callable<Integer> {
         if (maxNewTokens != null) {
             g = g.withMaxLength(1 + maxNewTokens);                      // HF's max_length counts the start token
         }
+        boolean printIds = ids || tokenizer == null;
+        if (source != null) {
+            w.println(hfOutput(model, g, source, tokenizer, printIds));
+        } else if (text != null && !text.isEmpty()) {
+            w.println(hfOutput(model, g, tokenizer.encode(String.join(" ", text)), tokenizer, printIds));
+        } else {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                w.println(line.isBlank() ? "" : hfOutput(model, g, tokenizer.encode(line.strip()), tokenizer, printIds));
+                w.flush();
+            }
+        }
+        w.flush();
+    }
+
+    /** HF generate's output for source ids without the decoder start token, as ids or as text. */
+    private static String hfOutput(EncoderDecoder model, GenerationConfig g, int[] source, MarianTokenizer tokenizer,
+                                   boolean printIds) {
         int[] out = Generation.generate(model, Tokens.of(source), g).get(0);
-        return Arrays.copyOfRange(out, 1, out.length);
+        int[] generated = Arrays.copyOfRange(out, 1, out.length);
+        return printIds ? json(generated) : tokenizer.decodeTranslation(generated);
     }
 
     /** A run folder's translation of source ids, as text or (with --ids) as ids with eos when generated. */

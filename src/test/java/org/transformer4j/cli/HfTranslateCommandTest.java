@@ -53,12 +53,38 @@ class HfTranslateCommandTest {
                 "--input-ids", input, "--ids", "--beam", "4", "--max-new-tokens", "12");
         assertEquals(0, beam.code(), beam.err());
         assertEquals(withoutStart(c.get("beam4_ids")), beam.out().strip());
-        // Without --ids the output of a Hugging Face folder is still ids; without a limit, HF's max_length 20.
+        // Without tokenizer files the output of a Hugging Face folder is ids even without --ids; without a limit
+        // in the files, HF's 20 new tokens after the start token (max_length 21).
         WeightsCommandTest.Run plain = WeightsCommandTest.run("translate", "--model", MARIAN.toString(), "--input-ids", input);
         assertEquals(0, plain.code(), plain.err());
         int[] ids = Arrays.stream(plain.out().strip().replaceAll("[\\[\\] ]", "").split(",")).mapToInt(Integer::parseInt).toArray();
-        assertEquals(19, ids.length, plain.out());
-        assertEquals(0, ids[18], "the forced eos at max_length - 1");
+        assertEquals(20, ids.length, plain.out());
+        assertEquals(0, ids[19], "the forced eos at max_length - 1");
+    }
+
+    @Test
+    void textIsTokenizedByTheFoldersSentencePieceFiles() throws Exception {
+        // The tiny Marian model (vocabulary 1000) with an Opus-MT-style tokenizer of 939 ids (MarianTokenizerTest).
+        Path folder = Files.createDirectories(dir.resolve("opus"));
+        for (String f : new String[] {"config.json", "generation_config.json", "model.safetensors"}) {
+            Files.copy(MARIAN.resolve(f), folder.resolve(f));
+        }
+        org.transformer4j.tokenizer.MarianTokenizerTest.folder(folder);
+        org.transformer4j.tokenizer.MarianTokenizer t = org.transformer4j.tokenizer.MarianTokenizer.load(folder);
+        String text = "Guten Morgen!";
+        WeightsCommandTest.Run asIds = WeightsCommandTest.run("translate", "--model", folder.toString(),
+                "--input-ids", Arrays.toString(t.encode(text)), "--ids", "--beam", "2", "--max-new-tokens", "8");
+        assertEquals(0, asIds.code(), asIds.err());
+        WeightsCommandTest.Run textIds = WeightsCommandTest.run("translate", "--model", folder.toString(), text, "--ids",
+                "--beam", "2", "--max-new-tokens", "8");
+        assertEquals(asIds.out(), textIds.out(), "text goes through MarianTokenizer.encode");
+        int[] out = Arrays.stream(asIds.out().strip().replaceAll("[\\[\\] ]", "").split(",")).mapToInt(Integer::parseInt)
+                .toArray();
+        WeightsCommandTest.Run translated = WeightsCommandTest.run("translate", "--model", folder.toString(), text,
+                "--beam", "2", "--max-new-tokens", "8");
+        assertEquals(0, translated.code(), translated.err());
+        assertEquals(t.decodeTranslation(out), translated.out().strip());
+        assertFalse(translated.out().contains("["), "text, not ids: " + translated.out());
     }
 
     @Test

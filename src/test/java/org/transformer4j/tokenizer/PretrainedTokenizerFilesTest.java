@@ -207,7 +207,7 @@ class PretrainedTokenizerFilesTest {
 
     @Test
     void whatIsNotATokenizer() throws Exception {
-        assertProblem(dir, dir, "no tokenizer.json, vocab.json + merges.txt or encoder.json + vocab.bpe in this folder");
+        assertProblem(dir, dir, "no tokenizer.json, vocab.json + merges.txt, encoder.json + vocab.bpe or source.spm + vocab.json in this folder");
         Path missing = dir.resolve("nope.json");
         assertProblem(missing, missing, "no such file or folder");
         Path other = write("config.json", "{\"n_layer\": 2, \"name\": \"gpt2\"}");
