@@ -20,12 +20,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code t4j embed}: sentence embeddings (mean-pooled, L2-normalised) of texts, one JSON array per text. */
+/** {@code t4j embed}: sentence embeddings (mean-pooled, L2-normalised by default) of texts, one JSON array per text. */
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = {"Print the sentence embedding of each TEXT, or of each {\"text\": ...} line of",
             "--jsonl, as a JSON array on a line of its own: the encoder's last hidden states",
             "averaged over the tokens and scaled to length 1, as sentence-transformers does",
-            "for all-MiniLM-L6-v2 (dot products are cosine similarities).",
+            "for all-MiniLM-L6-v2 (dot products are cosine similarities). A sentence-transformers",
+            "folder's own pooling, Normalize module and max_seq_length are followed (modules.json,",
+            "1_Pooling/config.json, sentence_bert_config.json); --pooling and --[no-]normalize override.",
             "The model: an .onnx file with its tokenizer json beside it (NAME-tokenizer.json or",
             "tokenizer.json), a .jar holding both, a Hugging Face BERT folder, or the name",
             "all-minilm-l6-v2 (Maven artifact " + EmbeddingModels.COORDINATES + ",",
@@ -47,6 +49,14 @@ public final class EmbedCommand implements Callable<Integer> {
             description = "Cut texts longer than the model's positions (512 for MiniLM) to fit, keeping the final [SEP],"
                     + " instead of refusing them.")
     boolean truncate;
+
+    @Option(names = "--pooling", paramLabel = "MODE", description = "mean, cls or max (default: the folder's Pooling "
+            + "module, else mean).")
+    String pooling;
+
+    @Option(names = "--normalize", negatable = true, description = "Scale each embedding to length 1 (default: whether "
+            + "the folder has a Normalize module; yes without modules.json).")
+    Boolean normalize;
 
     @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N",
             description = "Texts computed together (padded to the longest); default ${DEFAULT-VALUE}.")
@@ -79,8 +89,19 @@ public final class EmbedCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        SentenceEmbeddings.Pooling mode = null;
+        if (pooling != null) {
+            try {
+                mode = SentenceEmbeddings.Pooling.valueOf(pooling.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--pooling must be mean, cls or max, got '" + pooling + "'");
+            }
+        }
         EmbeddingModels.Loaded m = EmbeddingModels.load(model, tokenizer,
                 mavenRepo != null ? mavenRepo : EmbeddingModels.defaultRepository(), offline, err);
+        SentenceEmbeddings.Settings st = m.settings();
+        m = new EmbeddingModels.Loaded(m.model(), m.tokenizer(), m.source(), new SentenceEmbeddings.Settings(
+                mode != null ? mode : st.pooling(), normalize != null ? normalize : st.normalize(), st.maxSeqLength()));
         Batches batches = new Batches(m, out);
         if (haveTexts) {
             for (int i = 0; i < texts.size(); i++) {
@@ -119,15 +140,21 @@ public final class EmbedCommand implements Callable<Integer> {
 
         void add(String text, String where) {
             int[] ids = m.tokenizer().encode(text);
-            int max = m.model().config().maxPositions();
+            int positions = m.model().config().maxPositions();
+            int limit = m.settings().maxSeqLength();
+            // sentence-transformers cuts every text to the folder's max_seq_length; beyond the positions, only if asked.
+            boolean cut = limit > 0 && limit < positions && ids.length > limit;
+            int max = cut ? limit : positions;
             if (ids.length > max) {
-                if (!truncate) {
+                if (!cut && !truncate) {
                     throw new IllegalArgumentException(where + " has " + ids.length + " tokens, more than the model's "
                             + max + " positions; shorten it or pass --truncate");
                 }
-                int last = ids[ids.length - 1];                // the closing special token ([SEP]) stays
+                int last = ids[ids.length - 1];
                 ids = Arrays.copyOf(ids, max);
-                ids[max - 1] = last;
+                if (m.tokenizer().specialTokens().containsValue(last)) {
+                    ids[max - 1] = last;                       // the closing special token ([SEP]) stays
+                }
             }
             if (ids.length == 0) {
                 throw new IllegalArgumentException(where + " has no tokens (the tokenizer adds no special tokens)");
@@ -142,7 +169,8 @@ public final class EmbedCommand implements Callable<Integer> {
             if (pending.isEmpty()) {
                 return;
             }
-            float[][] e = SentenceEmbeddings.embed(m.model(), Tokens.padded(pending.toArray(int[][]::new), 0));
+            float[][] e = SentenceEmbeddings.embed(m.model(), Tokens.padded(pending.toArray(int[][]::new), 0),
+                    m.settings().pooling(), m.settings().normalize());
             for (float[] v : e) {
                 StringBuilder sb = new StringBuilder(v.length * 12).append('[');
                 for (int i = 0; i < v.length; i++) {

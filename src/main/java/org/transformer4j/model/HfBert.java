@@ -40,7 +40,16 @@ public final class HfBert {
             "id2label", "label2id", "num_labels", "problem_type", "tokenizer_class", "return_dict",
             "output_hidden_states", "output_attentions", "torchscript", "pruned_heads", "chunk_size_feed_forward",
             "directionality", "pooler_fc_size", "pooler_num_attention_heads", "pooler_num_fc_layers", "pooler_size_per_head",
-            "pooler_type", "_attn_implementation_autoset", "finetuning_task");
+            "pooler_type", "_attn_implementation_autoset", "finetuning_task",
+            // PretrainedConfig's generic keys, which older or re-saved configs carry and BertModel never reads
+            "output_past", "tie_word_embeddings", "is_encoder_decoder", "tie_encoder_decoder", "max_length", "min_length",
+            "task_specific_params", "prefix", "decoder_start_token_id", "bad_words_ids", "early_stopping", "num_beams",
+            "num_beam_groups", "length_penalty", "no_repeat_ngram_size", "encoder_no_repeat_ngram_size", "do_sample",
+            "temperature", "top_k", "top_p", "typical_p", "repetition_penalty", "diversity_penalty",
+            "num_return_sequences", "forced_bos_token_id", "forced_eos_token_id", "remove_invalid_values",
+            "exponential_decay_length_penalty", "suppress_tokens", "begin_suppress_tokens", "output_scores",
+            "return_dict_in_generate", "tf_legacy_loss", "use_bfloat16", "xla_device", "_commit_hash",
+            "cross_attention_hidden_size", "_attn_implementation", "keys_to_ignore_at_inference");
 
     /** Our config for a BertModel config.json. */
     public static TransformerConfig config(Path configJson) throws IOException {

@@ -153,11 +153,11 @@ public record KeyMapping(String family, List<Rule> rules, List<Pattern> ignored)
      * models is optional): query/key/value stacked into in_proj, the norm after attention as norm1, the norm after
      * the feed-forward network as norm2, intermediate/output dense as linear1/linear2. Old checkpoints' LayerNorm
      * gamma/beta read as weight/bias. The pooler (dense + tanh over [CLS]) and task heads ({@code cls.*}) are not
-     * part of {@link EncoderOnly} and are skipped, as is the {@code position_ids} buffer.
+     * part of {@link EncoderOnly} and are skipped, as are the {@code position_ids} and {@code token_type_ids} buffers.
      */
     public static final KeyMapping BERT = new KeyMapping("bert", bertRules(), List.of(
-            Pattern.compile("(?:bert\\.)?embeddings\\.position_ids"), Pattern.compile("(?:bert\\.)?pooler\\..*"),
-            Pattern.compile("cls\\..*")));
+            Pattern.compile("(?:bert\\.)?embeddings\\.(?:position_ids|token_type_ids)"),
+            Pattern.compile("(?:bert\\.)?pooler\\..*"), Pattern.compile("cls\\..*")));
 
     private static List<Rule> bertRules() {
         String e = "(?:bert\\.)?embeddings\\.";

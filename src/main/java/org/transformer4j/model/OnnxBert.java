@@ -273,6 +273,9 @@ public final class OnnxBert {
                 long[] target = shapeValue(n.inputs().get(1));
                 if (target != null && target.length == 4 && target[2] > 0 && target[3] > 0 && target[2] * target[3] == d) {
                     found.add(target[2]);
+                } else if (target != null && target.length == 4 && target[2] == -1 && target[3] > 0 && d % target[3] == 0
+                        && target[3] < d) {
+                    found.add(d / target[3]);                                 // newer exports: (batch, length, -1, head_dim)
                 }
             }
             if (found.size() != 1) {

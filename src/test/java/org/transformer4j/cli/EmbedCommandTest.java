@@ -119,6 +119,15 @@ class EmbedCommandTest {
         List<String> lines = r.out().lines().toList();
         assertEquals(2, lines.size());
         assertArrayEquals(parse(lines.get(1)), parse(lines.get(0)), "cut to 510 words + [CLS] and [SEP]");
+        r = run("embed", "--model", onnx.toString(), "--pooling", "sum", "fine");
+        assertEquals(List.of("t4j: --pooling must be mean, cls or max, got 'sum'"), r.errLines());
+        r = run("embed", "--model", onnx.toString(), "--pooling", "cls", "--no-normalize", "fine");
+        assertEquals(0, r.code(), r.err());
+        double norm = 0;
+        for (float v : parse(r.out().strip())) {
+            norm += v * v;
+        }
+        assertTrue(Math.abs(Math.sqrt(norm) - 1) > 0.1, "--no-normalize leaves the [CLS] state's length: " + Math.sqrt(norm));
     }
 
     @Test
