@@ -53,7 +53,11 @@ public final class HfMarian {
             "torchscript", "use_bfloat16", "pruned_heads", "chunk_size_feed_forward", "problem_type", "tokenizer_class",
             "prefix", "task_specific_params", "finetuning_task", "cross_attention_hidden_size", "tf_legacy_loss",
             "_commit_hash", "_attn_implementation_autoset", "normalize_before", "normalize_embedding",
-            "add_final_layer_norm", "add_bias_logits", "static_position_embeddings", "extra_pos_embeddings");
+            "add_final_layer_norm", "add_bias_logits", "static_position_embeddings", "extra_pos_embeddings",
+            // further leftovers of older conversions and PretrainedConfig's generic keys
+            "do_blenderbot_90_layernorm", "force_bos_token_to_be_generated", "unk_token_id", "_attn_implementation",
+            "keys_to_ignore_at_inference", "xla_device", "output_scores", "return_dict_in_generate", "layernorm_embedding",
+            "scale_attention", "remove_invalid_values", "min_length", "do_sample", "temperature", "top_k", "top_p");
 
     /** Our config for a Marian config.json. */
     public static TransformerConfig config(Path configJson) throws IOException {
@@ -76,15 +80,16 @@ public final class HfMarian {
         known.addAll(IGNORED);
         known.addAll(GENERATION_KEYS);
         f.onlyKeys(known, "config");
-        int heads = f.integer("encoder_attention_heads", 1);
-        int ffn = f.integer("encoder_ffn_dim", 1);
-        same(f, "decoder_attention_heads", heads, "encoder_attention_heads");
-        same(f, "decoder_ffn_dim", ffn, "encoder_ffn_dim");
-        int vocab = f.integer("vocab_size", 1);
+        // Absent keys take MarianConfig's defaults (transformers 5.17), as from_pretrained does.
+        int heads = f.integer("encoder_attention_heads", 1, 16);
+        int ffn = f.integer("encoder_ffn_dim", 1, 4096);
+        same(f, "decoder_attention_heads", heads, "encoder_attention_heads", 16);
+        same(f, "decoder_ffn_dim", ffn, "encoder_ffn_dim", 4096);
+        int vocab = f.integer("vocab_size", 1, 58101);
         boolean share = f.bool("share_encoder_decoder_embeddings", true);
         // As MarianMTModel: with shared embeddings the target vocabulary is vocab_size, else decoder_vocab_size.
         int target = share ? vocab : f.integer("decoder_vocab_size", 1, vocab);
-        String act = f.string("activation_function");
+        String act = f.has("activation_function") ? f.string("activation_function") : "gelu";
         Activation activation = switch (act) {
             case "swish", "silu" -> Activation.SILU;
             case "gelu" -> Activation.GELU;
@@ -94,19 +99,19 @@ public final class HfMarian {
                     + "' is not supported (swish, silu, gelu, gelu_new, relu are)");
         };
         try {
-            return new TransformerConfig(Architecture.ENCODER_DECODER, target, vocab, f.integer("d_model", 1), heads, 0,
-                    f.integer("encoder_layers", 1), f.integer("decoder_layers", 1), ffn, 0f, activation, false,
+            return new TransformerConfig(Architecture.ENCODER_DECODER, target, vocab, f.integer("d_model", 1, 1024), heads, 0,
+                    f.integer("encoder_layers", 1, 12), f.integer("decoder_layers", 1, 12), ffn, 0f, activation, false,
                     NormLayer.Kind.LAYER_NORM, NormPlacement.POST, false, 1e-5f, Positions.SINUSOIDAL_HALVES,
-                    f.integer("max_position_embeddings", 1), 0, AttentionKind.SOFTMAX, true,
-                    f.bool("tie_word_embeddings", true), true, share, f.bool("scale_embedding"), false, 0,
+                    f.integer("max_position_embeddings", 1, 1024), 0, AttentionKind.SOFTMAX, true,
+                    f.bool("tie_word_embeddings", true), true, share, f.bool("scale_embedding", false), false, 0,
                     InitScheme.XAVIER);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(f.file() + ": " + e.getMessage(), e);
         }
     }
 
-    private static void same(HfFiles.JsonFile f, String key, int expected, String other) {
-        int v = f.integer(key, 1);
+    private static void same(HfFiles.JsonFile f, String key, int expected, String other, int absent) {
+        int v = f.integer(key, 1, absent);
         if (v != expected) {
             throw new IllegalArgumentException(f.file() + ": " + key + " " + v + " differs from " + other + " " + expected
                     + "; transformer4j builds encoder and decoder layers of one shape");

@@ -22,7 +22,10 @@ public final class HfModels {
     /** The model types this class loads. */
     public static final List<String> SUPPORTED = List.of("gpt2", "marian", "bert");
 
-    /** Whether dir looks like a Hugging Face model folder: a config.json with a model_type. */
+    /**
+     * Whether dir looks like a Hugging Face model folder: a config.json with a model_type. A config.json that is
+     * not valid JSON is an IllegalArgumentException naming it, whatever kind of folder it was meant for.
+     */
     public static boolean isHfFolder(Path dir) {
         Path config = dir.resolve("config.json");
         if (!Files.isRegularFile(config)) {
@@ -30,7 +33,7 @@ public final class HfModels {
         }
         try {
             return HfFiles.JsonFile.read(config).has("model_type");
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
             return false;
         }
     }
