@@ -155,20 +155,24 @@ final class OnnxParser {
                 case 7 -> {
                     if (r.wireType() == ProtoReader.FIXED32) {
                         floats.add(Float.intBitsToFloat(r.fixed32Field("attribute floats")));
+                        requireListSize(floats.size(), name, "floats");
                     } else {
                         ProtoReader p = r.messageField("attribute floats");
                         while (p.hasMore()) {
                             floats.add(Float.intBitsToFloat(p.fixed32()));
+                            requireListSize(floats.size(), name, "floats");
                         }
                     }
                 }
                 case 8 -> {
                     if (r.wireType() == ProtoReader.VARINT) {
                         ints.add(r.varintField("attribute ints"));
+                        requireListSize(ints.size(), name, "ints");
                     } else {
                         ProtoReader p = r.messageField("attribute ints");
                         while (p.hasMore()) {
                             ints.add(p.varint());
+                            requireListSize(ints.size(), name, "ints");
                         }
                     }
                 }
@@ -176,6 +180,16 @@ final class OnnxParser {
             }
         }
         return new OnnxNode.Attribute(name, type, f, i, s, t, floats.toArray(), ints.toArray());
+    }
+
+    /** The most values an attribute list may hold (real graphs: a handful; shapes, axes, pads). */
+    static final int MAX_ATTRIBUTE_VALUES = 1 << 20;
+
+    private void requireListSize(int size, String attribute, String what) {
+        if (size > MAX_ATTRIBUTE_VALUES) {
+            throw new OnnxException(label, "attribute '" + attribute + "' has more than " + MAX_ATTRIBUTE_VALUES + " "
+                    + what + "; not a model this reader takes");
+        }
     }
 
     /** A TensorProto: name, type, dims and the span of its values, checked against the shape. */
@@ -335,6 +349,10 @@ final class OnnxParser {
                 a = Arrays.copyOf(a, 2 * n);
             }
             a[n++] = v;
+        }
+
+        int size() {
+            return n;
         }
 
         float[] toArray() {

@@ -126,6 +126,10 @@ class OnnxFileTest {
         expectError(new ProtoBytes().message(7, new ProtoBytes()).message(7, new ProtoBytes()).toByteArray(), "a second graph");
         expectError(ProtoBytes.model(new ProtoBytes().message(5, ProtoBytes.tensor("w\nx", 1, 1).bytes(9, new byte[3]))),
                 "'w\\u000ax'");
+        // 2^20 + 1 packed one-byte ints: a list no real graph has, refused before it can grow without bound
+        byte[] zeros = new byte[(1 << 20) + 1];
+        expectError(ProtoBytes.model(new ProtoBytes().message(1, new ProtoBytes().string(4, "Reshape")
+                .message(5, new ProtoBytes().string(1, "shape").bytes(8, zeros)))), "attribute 'shape' has more than 1048576 ints");
     }
 
     @Test
