@@ -148,15 +148,17 @@ public final class ByteLevelBpeTokenizer implements PretrainedTokenizer {
         return id;
     }
 
-    /** The bytes that a vocabulary entry's byte-level characters stand for. */
+    /**
+     * The bytes that a vocabulary entry's byte-level characters stand for; an entry with a character that stands
+     * for no byte (one added by hand, say "東京") decodes to its own UTF-8, as HF tokenizers' ByteLevel decoder does.
+     */
     private static byte[] byteLevelBytes(String token) {
         byte[] out = new byte[token.length()];
         for (int i = 0; i < out.length; i++) {
             char c = token.charAt(i);
             int b = c < CHAR_TO_BYTE.length ? CHAR_TO_BYTE[c] : -1;
             if (b < 0) {
-                throw new IllegalArgumentException("vocabulary entry " + TokenizerJson.quote(token)
-                        + String.format(" is not byte-level text (U+%04X stands for no byte)", (int) c));
+                return token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
             out[i] = (byte) b;
         }

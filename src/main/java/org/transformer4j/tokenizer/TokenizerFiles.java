@@ -93,6 +93,10 @@ final class TokenizerFiles {
         if (vocab.containsKey("<|endoftext|>")) {
             specials.add(new AddedTokens.Token("<|endoftext|>", vocab.get("<|endoftext|>"), true));
         }
+        Path folder = vocabFile.toAbsolutePath().getParent();
+        if (folder != null) {
+            legacyAddedTokens(folder, specials);
+        }
         try {
             return new ByteLevelBpeTokenizer(vocab, merges, r -> "line " + lineNumbers.get(r), specials,
                     ByteLevelBpeTokenizer.Options.GPT2);
@@ -100,6 +104,73 @@ final class TokenizerFiles {
             Path culprit = e.getMessage().startsWith("merge ") ? mergesFile : vocabFile;
             throw new IllegalArgumentException("tokenizer file " + culprit + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The added tokens a folder of vocab.json + merges.txt keeps beside them, as HF transformers reads them:
+     * added_tokens.json ({content: id}) and tokenizer_config.json's added_tokens_decoder ({id: {content, ...}}).
+     * They are matched in text before BPE, as the tokens of a tokenizer.json's added_tokens.
+     */
+    private static void legacyAddedTokens(Path folder, List<AddedTokens.Token> tokens) throws IOException {
+        java.util.Set<String> have = new java.util.HashSet<>();
+        tokens.forEach(t -> have.add(t.content()));
+        Path addedFile = folder.resolve("added_tokens.json");
+        if (Files.isRegularFile(addedFile)) {
+            try {
+                for (Map.Entry<String, Object> e : TokenizerJson.readStandardObject(addedFile).entrySet()) {
+                    int id = TokenizerJson.integer(e.getValue(), "the id of " + TokenizerJson.quote(e.getKey()));
+                    if (have.add(e.getKey())) {
+                        tokens.add(new AddedTokens.Token(e.getKey(), checkedId(id, e.getKey()), false));
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("tokenizer file " + addedFile + ": " + e.getMessage(), e);
+            }
+        }
+        Path configFile = folder.resolve("tokenizer_config.json");
+        if (Files.isRegularFile(configFile)) {
+            try {
+                Object decoder = TokenizerJson.readStandardObject(configFile).get("added_tokens_decoder");
+                if (decoder instanceof Map<?, ?> byId) {
+                    for (Map.Entry<?, ?> e : byId.entrySet()) {
+                        String where = "added_tokens_decoder[" + TokenizerJson.quote(String.valueOf(e.getKey())) + "]";
+                        if (!(e.getValue() instanceof Map<?, ?> m)) {
+                            throw new IllegalArgumentException(where + " is not an object");
+                        }
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> t = (Map<String, Object>) m;
+                        String content = TokenizerJson.string(t, "content");
+                        int id;
+                        try {
+                            id = Integer.parseInt(String.valueOf(e.getKey()));
+                        } catch (NumberFormatException x) {
+                            throw new IllegalArgumentException(where + ": the key is not an id");
+                        }
+                        for (String flag : new String[] {"lstrip", "rstrip", "single_word"}) {
+                            if (bool(t, flag, false)) {
+                                throw new IllegalArgumentException(where + " (" + TokenizerJson.quote(content) + "): " + flag
+                                        + " = true is not supported");
+                            }
+                        }
+                        if (have.add(content)) {
+                            tokens.add(new AddedTokens.Token(content, checkedId(id, content), bool(t, "special", false)));
+                        }
+                    }
+                } else if (decoder != null && decoder != TokenizerJson.NULL) {
+                    throw new IllegalArgumentException("\"added_tokens_decoder\" is not an object");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("tokenizer file " + configFile + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static int checkedId(int id, String content) {
+        if (id < 0 || id > MAX_ID) {
+            throw new IllegalArgumentException("the id of " + TokenizerJson.quote(content) + " is " + id + ", outside 0.."
+                    + MAX_ID);
+        }
+        return id;
     }
 
     private static String utf8(byte[] bytes) {

@@ -207,13 +207,46 @@ class PretrainedTokenizerFilesTest {
 
     @Test
     void whatIsNotATokenizer() throws Exception {
-        assertProblem(dir, dir, "no tokenizer.json, vocab.json + merges.txt, encoder.json + vocab.bpe or source.spm + vocab.json in this folder");
+        assertProblem(dir, dir,
+                "no tokenizer.json, vocab.json + merges.txt, encoder.json + vocab.bpe or source.spm + vocab.json in this folder");
         Path missing = dir.resolve("nope.json");
         assertProblem(missing, missing, "no such file or folder");
         Path other = write("config.json", "{\"n_layer\": 2, \"name\": \"gpt2\"}");
         assertProblem(other, other, "not a tokenizer file (no \"model\" field)");
         Path list = write("list.json", "[1, 2]");
         assertProblem(list, list, "expected a JSON object at line 1, column 1");
+    }
+
+    @Test
+    void aVocabAndMergesFoldersAddedTokensAndHandAddedEntries(@TempDir Path folder) throws Exception {
+        // GPT-2's files with what fine-tunes add beside them: added_tokens.json, tokenizer_config.json's
+        // added_tokens_decoder, and a vocabulary entry that is not byte-level text (decoded as its UTF-8, as HF).
+        Path gpt2 = TokenizerFixtures.gpt2Dir();
+        String vocab = Files.readString(gpt2.resolve("vocab.json"));
+        Files.writeString(folder.resolve("vocab.json"), vocab.substring(0, vocab.lastIndexOf('}')) + ", \"東京\": 50259}");
+        Files.copy(gpt2.resolve("merges.txt"), folder.resolve("merges.txt"));
+        Files.writeString(folder.resolve("added_tokens.json"), "{\"<pad>\": 50257}");
+        Files.writeString(folder.resolve("tokenizer_config.json"), """
+                {"added_tokens_decoder": {"50256": {"content": "<|endoftext|>", "special": true},
+                 "50258": {"content": "<|im_end|>", "lstrip": false, "rstrip": false, "normalized": false, "special": true}},
+                 "model_max_length": 1024}""");
+        PretrainedTokenizer t = PretrainedTokenizer.load(folder);
+        PretrainedTokenizer plain = TokenizerFixtures.gpt2();
+        int[] a = plain.encode("Hello");
+        int[] b = plain.encode(" world");
+        int[] expected = java.util.stream.IntStream.concat(java.util.stream.IntStream.concat(java.util.Arrays.stream(a),
+                java.util.stream.IntStream.of(50257, 50258)), java.util.Arrays.stream(b)).toArray();
+        assertArrayEquals(expected, t.encode("Hello<pad><|im_end|> world"));
+        assertEquals("<pad>東京<|im_end|>", t.decode(new int[] {50257, 50259, 50258}));
+        assertEquals(50260, t.vocabSize());
+        assertEquals(Integer.valueOf(50258), t.specialTokens().get("<|im_end|>"));
+
+        Files.writeString(folder.resolve("added_tokens.json"), "{\"<pad>\": \"x\"}");
+        assertProblem(folder, folder, "added_tokens.json");
+        Files.writeString(folder.resolve("added_tokens.json"), "{}");
+        Files.writeString(folder.resolve("tokenizer_config.json"), "{\"added_tokens_decoder\": {\"7\": {\"content\": \"<x>\","
+                + " \"lstrip\": true}}}");
+        assertProblem(folder, folder, "lstrip = true is not supported");
     }
 
     @Test
