@@ -57,7 +57,16 @@ public final class WordPieceTokenizer implements PretrainedTokenizer {
         this.options = options;
         this.normalizer = normalizer;
         this.rawTokens = new AddedTokens(rawTokens);
-        this.normalizedTokens = new AddedTokens(normalizedTokens);
+        // As HF's AddedVocabulary: a "normalized" added token is matched by its normalized form (an uncased
+        // model's "[NEW]" matches "[new]" in the lower-cased text).
+        List<AddedTokens.Token> matched = new ArrayList<>();
+        for (AddedTokens.Token t : normalizedTokens) {
+            String form = normalizer == null ? t.content() : normalizer.normalize(t.content());
+            if (!form.isEmpty()) {
+                matched.add(new AddedTokens.Token(form, t.id(), t.special()));
+            }
+        }
+        this.normalizedTokens = new AddedTokens(matched);
         this.template = template;
         int size = 0;
         int longest = 1;

@@ -136,4 +136,22 @@ class WordPieceTokenizerTest {
         // cleanup works on each token with its leading space, as HF's decoder does, so it cannot rejoin "don ' t"
         assertEquals("don ' t", MINILM.decode(ids("don", "'", "t")));
     }
+    @Test
+    void aNormalizedAddedTokenMatchesItsNormalizedForm(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException {
+        // MiniLM's tokenizer.json (lower-casing) with {"content": "[NEW]", "normalized": true} as id 30522; the
+        // ids are HF tokenizers 0.23.2's for the same file (padding aside).
+        String json = Files.readString(TokenizerFixtures.miniLmTokenizerJson());
+        int at = json.indexOf("\"added_tokens\"");
+        int open = json.indexOf('[', at);
+        json = json.substring(0, open + 1) + "{\"id\": 30522, \"content\": \"[NEW]\", \"single_word\": false, \"lstrip\": false,"
+                + " \"rstrip\": false, \"normalized\": true, \"special\": false}, " + json.substring(open + 1);
+        java.nio.file.Path file = dir.resolve("tokenizer.json");
+        Files.writeString(file, json);
+        PretrainedTokenizer t = PretrainedTokenizer.load(file);
+        assertArrayEquals(new int[] {101, 1037, 30522, 1038, 102}, t.encode("a [NEW] b"));
+        assertArrayEquals(new int[] {101, 1037, 30522, 1038, 102}, t.encode("a [new] b"));
+        assertArrayEquals(new int[] {101, 1037, 30522, 1038, 102}, t.encode("A[NeW]B"));
+        assertArrayEquals(new int[] {101, 1060, 30522, 102}, t.encode("x[new]"));
+    }
 }
