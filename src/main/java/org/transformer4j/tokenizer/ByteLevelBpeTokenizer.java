@@ -50,10 +50,12 @@ public final class ByteLevelBpeTokenizer implements PretrainedTokenizer {
      *                       add_prefix_space); then decoding gives that space back too
      * @param ignoreMerges a pre-token that is itself in the vocabulary is that one token (BPE's ignore_merges)
      * @param template the special tokens around each encoded text (the post-processor)
+     * @param unicodeSpace the pre-tokenizer's \s is Unicode's White_Space (HF tokenizers, for a tokenizer.json)
+     *                     instead of JavaScript's (gpt-3-encoder); they differ in U+0085 and U+FEFF only
      */
-    record Options(boolean addPrefixSpace, boolean ignoreMerges, SpecialTokenTemplate template) {
-        /** GPT-2's: no prefix space, merges always, nothing around the text. */
-        static final Options GPT2 = new Options(false, false, SpecialTokenTemplate.NONE);
+    record Options(boolean addPrefixSpace, boolean ignoreMerges, SpecialTokenTemplate template, boolean unicodeSpace) {
+        /** GPT-2's as gpt-3-encoder: no prefix space, merges always, nothing around the text, JavaScript's \s. */
+        static final Options GPT2 = new Options(false, false, SpecialTokenTemplate.NONE, false);
     }
 
     private final Map<String, Integer> vocab;
@@ -207,7 +209,7 @@ public final class ByteLevelBpeTokenizer implements PretrainedTokenizer {
 
     private void encodeBytes(byte[] b, IntList out) {
         int start = 0;
-        for (int end : Gpt2PreTokenizer.split(b)) {
+        for (int end : Gpt2PreTokenizer.split(b, options.unicodeSpace())) {
             out.addAll(encodePiece(b, start, end));
             start = end;
         }

@@ -43,13 +43,22 @@ final class Gpt2PreTokenizer {
     private Gpt2PreTokenizer() {
     }
 
-    /** The end offsets of the pre-tokens of b[0, b.length), in order; the last is b.length. */
+    /** The end offsets of the pre-tokens of b[0, b.length) with JavaScript's \s (gpt-3-encoder's). */
     static int[] split(byte[] b) {
+        return split(b, false);
+    }
+
+    /**
+     * The end offsets of the pre-tokens of b[0, b.length), in order; the last is b.length. {@code unicodeSpace}:
+     * {@code \s} is Unicode's White_Space, as in HF tokenizers' regex engine (U+0085 is whitespace, U+FEFF
+     * is not); else JavaScript's, as in gpt-3-encoder (the other way round). Nothing else differs.
+     */
+    static int[] split(byte[] b, boolean unicodeSpace) {
         int[] ends = new int[16];
         int count = 0;
         int n = b.length;
         for (int p = 0; p < n; ) {
-            p = tokenEnd(b, p, n);
+            p = tokenEnd(b, p, n, unicodeSpace);
             if (count == ends.length) {
                 ends = Arrays.copyOf(ends, count * 2);
             }
@@ -59,7 +68,7 @@ final class Gpt2PreTokenizer {
     }
 
     /** The end of the pre-token that starts at p. */
-    private static int tokenEnd(byte[] b, int p, int n) {
+    private static int tokenEnd(byte[] b, int p, int n, boolean u) {
         if (b[p] == '\'' && p + 1 < n) {
             byte c1 = b[p + 1];
             if (c1 == 's' || c1 == 't' || c1 == 'm' || c1 == 'd') {
@@ -70,20 +79,20 @@ final class Gpt2PreTokenizer {
             }
         }
         if (b[p] == ' ' && p + 1 < n) {
-            int nextClass = classOf(codePointAt(b, p + 1, n));
+            int nextClass = classOf(codePointAt(b, p + 1, n), u);
             if (nextClass != SPACE) {
-                return runEnd(b, p + 1, n, nextClass); // " ?\p{L}+", " ?\p{N}+" or " ?[^\s\p{L}\p{N}]+"
+                return runEnd(b, p + 1, n, nextClass, u); // " ?\p{L}+", " ?\p{N}+" or " ?[^\s\p{L}\p{N}]+"
             }
         }
-        int cls = classOf(codePointAt(b, p, n));
+        int cls = classOf(codePointAt(b, p, n), u);
         if (cls != SPACE) {
-            return runEnd(b, p, n, cls);
+            return runEnd(b, p, n, cls, u);
         }
         int last = p; // the start of the run's last character
         int q = p;
         while (q < n) {
             int cp = codePointAt(b, q, n);
-            if (classOf(cp) != SPACE) {
+            if (classOf(cp, u) != SPACE) {
                 break;
             }
             last = q;
@@ -96,10 +105,10 @@ final class Gpt2PreTokenizer {
     }
 
     /** The end of the run of characters of class cls that starts at p. */
-    private static int runEnd(byte[] b, int p, int n, int cls) {
+    private static int runEnd(byte[] b, int p, int n, int cls, boolean u) {
         while (p < n) {
             int cp = codePointAt(b, p, n);
-            if (classOf(cp) != cls) {
+            if (classOf(cp, u) != cls) {
                 return p;
             }
             p += unitLength(cp);
@@ -160,11 +169,11 @@ final class Gpt2PreTokenizer {
     }
 
     /** LETTER, NUMBER, SPACE or OTHER as the reference's regex classes say; -1 (an invalid byte) is OTHER. */
-    private static int classOf(int cp) {
+    private static int classOf(int cp, boolean unicodeSpace) {
         if (cp < 0x80) {
             return cp < 0 ? OTHER : ASCII_CLASS[cp];
         }
-        if (isJavaScriptSpace(cp)) {
+        if (unicodeSpace ? cp == 0x85 || cp != 0xFEFF && isJavaScriptSpace(cp) : isJavaScriptSpace(cp)) {
             return SPACE;
         }
         return switch (Character.getType(cp)) {

@@ -266,7 +266,7 @@ final class TokenizerFiles {
         List<AddedTokens.Token> added = new ArrayList<>(raw);
         added.addAll(normalized); // without a normalizer both match the text as written
         ByteLevelBpeTokenizer.Options options = new ByteLevelBpeTokenizer.Options(addPrefixSpace,
-                bool(model, "ignore_merges", false), template(optionalObject(json, "post_processor")));
+                bool(model, "ignore_merges", false), template(optionalObject(json, "post_processor")), true);
         return new ByteLevelBpeTokenizer(vocab, merges, r -> "\"merges\"[" + r + "]", added, options);
     }
 

