@@ -68,14 +68,15 @@ record BertNormalizer(boolean cleanText, boolean handleChineseChars, boolean str
                 || cp == 0x3000;
     }
 
-    /** Control characters that cleaning drops: the "other" categories (Cc, Cf, Cs, Co, Cn) except tab, LF, CR. */
+    /** Control characters that cleaning drops: the "other" categories Cc, Cf, Cs and Co (not Cn) except tab, LF, CR. */
     static boolean isControl(int cp) {
         if (cp == '\t' || cp == '\n' || cp == '\r') {
             return false;
         }
         return switch (Character.getType(cp)) {
-            case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE,
-                    Character.UNASSIGNED -> true;
+            // Not unassigned code points: HF tokenizers keeps them (they become [UNK]), as checked code point by
+            // code point against tokenizers 0.23.2 (only characters added to Unicode after its tables differ).
+            case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE -> true;
             default -> false;
         };
     }
