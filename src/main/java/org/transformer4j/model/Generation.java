@@ -367,5 +367,23 @@ public final class Generation {
             throw new IllegalArgumentException("max_length " + g.maxLength() + " needs " + (g.maxLength() - 1)
                     + " decoder positions; the model has " + c.maxPositions());
         }
+        requireMemory(c, src.batch(), src.length(), g, Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * Refuses, with the numbers, a decoding whose caches would take more than half of maxHeap, rather than run
+     * out of memory halfway (a generation_config.json may ask for any num_beams): keys and values of every
+     * decoder layer for each beam over the target so far and the source (float32), and each beam's logits.
+     */
+    static void requireMemory(TransformerConfig c, int sources, int sourceLength, GenerationConfig g, long maxHeap) {
+        long rows = (long) sources * g.numBeams();
+        long cache = rows * c.decoderLayers() * 2L * c.dModel() * ((long) g.maxLength() + sourceLength) * Float.BYTES * 2;
+        long logits = rows * c.vocabSize() * (long) Float.BYTES * 4;
+        long budget = maxHeap / 2;
+        if (cache + logits > budget) {
+            throw new IllegalArgumentException("generation: " + sources + " sources x " + g.numBeams() + " beams x "
+                    + g.maxLength() + " tokens needs about " + (cache + logits) / (1 << 20) + " MB of caches, more than half "
+                    + "the heap (" + maxHeap / (1 << 20) + " MB); use fewer beams or a smaller max_length");
+        }
     }
 }

@@ -174,4 +174,16 @@ class HfMarianTest {
             }
         }
     }
+    @Test
+    void beamSearchThatCannotFitInTheHeapIsRefusedBeforeItStarts() throws Exception {
+        // opus-mt-de-en's shape (6 decoder layers, d 512, 58101 ids), num_beams 256, max_length 512:
+        // 256 x 6 x 2 x 512 x (512 + 20) x 4 x 2 bytes of caches = 6.4 GB, plus logits, against a 4 GB heap.
+        TransformerConfig opus = HfMarian.config(DIR.resolve("config.json")).withDModel(512).withHeads(8)
+                .withDecoderLayers(6).withVocabSize(58101).withMaxPositions(512);
+        GenerationConfig g = HfMarian.generationConfig(DIR).withNumBeams(256).withMaxLength(512);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Generation.requireMemory(opus, 1, 20, g, 4L << 30));
+        assertTrue(e.getMessage().contains("256 beams") && e.getMessage().contains("MB"), e.getMessage());
+        Generation.requireMemory(opus, 1, 20, g.withNumBeams(6), 4L << 30);    // Opus-MT's own 6 beams fit
+    }
 }
