@@ -42,8 +42,15 @@ public final class OnnxBert {
 
     private static final Pattern LAYER = Pattern.compile("encoder\\.layer\\.(\\d+)\\..*");
 
-    /** An initializer under its HF name, and whether it is stored (in, out) and must be transposed. */
-    record Weight(OnnxTensorEntry entry, boolean transpose) {
+    /**
+     * An initializer under its HF name, whether it is stored (in, out) and must be transposed, and for a weight
+     * quantized to 8 bits its scale and zero point (else null): the weight is (q - zero point) * scale.
+     */
+    record Weight(OnnxTensorEntry entry, boolean transpose, OnnxTensorEntry scale, OnnxTensorEntry zeroPoint) {
+        Weight(OnnxTensorEntry entry, boolean transpose) {
+            this(entry, transpose, null, null);
+        }
+
         int[] hfShape() {
             int[] s = entry.intShape();
             return transpose && s.length == 2 ? new int[] {s[1], s[0]} : s;
@@ -64,15 +71,24 @@ public final class OnnxBert {
             TransformerConfig config = config(f, named);
             long stored = 0;
             for (Weight w : named.values()) {
-                stored += (w.entry().end() - w.entry().begin()) / 2;   // at most this many values: 2 bytes is the smallest type read
+                long bytes = w.entry().end() - w.entry().begin();
+                stored += w.scale() != null ? bytes : bytes / 2;   // at most this many values: 1 byte quantized, else >= 2
             }
             HfFiles.requireFits(config, stored, "the graph's weights");
             EncoderOnly model = new EncoderOnly(config, new Rng(0));
             KeyMapping.BERT.load(model, named.keySet(), k -> {
                 Weight w = named.get(k);
                 Tensor t = f.load(w.entry(), Kernels.defaults());
+                if (w.scale() != null) {                                       // (q - zero point) * scale, per tensor or column
+                    Tensor zero = w.zeroPoint() == null ? Tensor.scalar(0f) : f.load(w.zeroPoint(), Kernels.defaults());
+                    t = t.sub(zero).mul(f.load(w.scale(), Kernels.defaults()));
+                }
                 return w.transpose() ? t.transpose(0, 1).contiguous() : t;   // (in, out) -> (out, in)
             });
+            if (f.nodes().stream().anyMatch(n -> n.opType().equals("MatMulInteger"))) {
+                // quantize_dynamic's graph also quantizes each linear layer's input to 8 bits: do the same
+                org.transformer4j.nn.InputQuantization.enable(model, true);
+            }
             model.eval();
             return model;
         });
@@ -132,7 +148,19 @@ public final class OnnxBert {
         Graph g = new Graph(f);
         Map<String, Weight> out = new LinkedHashMap<>();
         Map<String, String> from = new HashMap<>();
+        Map<String, OnnxTensorEntry[]> quantized = quantizedWeights(f, g);  // weight -> {scale, zero point}
+        java.util.Set<String> auxiliary = new java.util.HashSet<>();
+        for (OnnxTensorEntry[] q : quantized.values()) {
+            for (OnnxTensorEntry e : q) {
+                if (e != null) {
+                    auxiliary.add(e.name());
+                }
+            }
+        }
         for (OnnxTensorEntry e : f.initializers()) {
+            if (auxiliary.contains(e.name())) {
+                continue;
+            }
             List<Use> uses = g.consumers.getOrDefault(e.name(), List.of());
             Weight w = null;
             String hf = null;
@@ -148,7 +176,8 @@ public final class OnnxBert {
                             + name[0]);
                 }
                 hf = name[0];
-                w = new Weight(e, transpose);
+                OnnxTensorEntry[] q = quantized.get(e.name());
+                w = q == null ? new Weight(e, transpose) : new Weight(e, transpose, q[0], q[1]);
             }
             if (hf == null) {
                 continue;
@@ -158,13 +187,69 @@ public final class OnnxBert {
                 throw new IllegalArgumentException("initializers '" + before + "' and '" + e.name() + "' are both " + hf);
             }
             boolean weight = KeyMapping.BERT.ours(hf) != null;                 // not an ignored buffer
-            if (weight && e.dataType() != OnnxTensorEntry.FLOAT && e.dataType() != OnnxTensorEntry.FLOAT16) {
+            if (weight && w.scale() == null && e.dataType() != OnnxTensorEntry.FLOAT
+                    && e.dataType() != OnnxTensorEntry.FLOAT16) {
                 throw new IllegalArgumentException("initializer '" + e.name() + "' (" + hf + ") is " + e.typeName()
-                        + "; transformer4j loads FLOAT and FLOAT16 weights (a quantized model? use the plain float one)");
+                        + "; transformer4j loads FLOAT and FLOAT16 weights and 8-bit ones that a DequantizeLinear or "
+                        + "MatMulInteger reads");
             }
             out.put(hf, w);
         }
         return out;
+    }
+
+    /**
+     * The weights of a dynamically quantized graph (onnxruntime's quantize_dynamic) with their scale and zero
+     * point: the 8-bit weight of each MatMulInteger (its zero point is input 3; its scale the initializer that
+     * the node's "scales" Mul multiplies with the activation's scale, found down MatMulInteger -> Cast -> Mul),
+     * and each 8-bit table a Gather reads whose output a DequantizeLinear turns back to floats.
+     */
+    private static Map<String, OnnxTensorEntry[]> quantizedWeights(OnnxFile f, Graph g) {
+        Map<String, OnnxTensorEntry[]> out = new HashMap<>();
+        for (OnnxNode n : f.nodes()) {
+            if (n.opType().equals("MatMulInteger") && n.inputs().size() >= 2 && f.contains(n.inputs().get(1))) {
+                OnnxTensorEntry zero = n.inputs().size() > 3 && f.contains(n.inputs().get(3))
+                        ? f.initializer(n.inputs().get(3)) : null;
+                OnnxTensorEntry scale = matMulIntegerScale(f, g, n);
+                if (scale == null) {
+                    throw new IllegalArgumentException("MatMulInteger node '" + n.name() + "': cannot find its weight's "
+                            + "scale (expected MatMulInteger -> Cast -> Mul by the product of the input's and the weight's scales)");
+                }
+                out.put(n.inputs().get(1), new OnnxTensorEntry[] {scale, zero});
+            } else if (n.opType().equals("DequantizeLinear") && n.inputs().size() >= 2) {
+                OnnxNode gather = g.producers.get(n.inputs().get(0));
+                String table = gather != null && gather.opType().equals("Gather") ? gather.inputs().get(0) : null;
+                if (table != null && f.contains(table) && f.contains(n.inputs().get(1))) {
+                    OnnxTensorEntry zero = n.inputs().size() > 2 && f.contains(n.inputs().get(2))
+                            ? f.initializer(n.inputs().get(2)) : null;
+                    out.put(table, new OnnxTensorEntry[] {f.initializer(n.inputs().get(1)), zero});
+                }
+            }
+        }
+        return out;
+    }
+
+    private static OnnxTensorEntry matMulIntegerScale(OnnxFile f, Graph g, OnnxNode matMul) {
+        for (Use cast : g.consumers.getOrDefault(matMul.outputs().get(0), List.of())) {
+            if (!cast.node().opType().equals("Cast")) {
+                continue;
+            }
+            for (Use mul : g.consumers.getOrDefault(cast.node().outputs().get(0), List.of())) {
+                if (!mul.node().opType().equals("Mul")) {
+                    continue;
+                }
+                String other = mul.node().inputs().get(1 - mul.index());
+                OnnxNode scales = g.producers.get(other);
+                if (scales != null && scales.opType().equals("Mul")) {
+                    for (String in : scales.inputs()) {
+                        if (f.contains(in)) {
+                            return f.initializer(in);
+                        }
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** Sets name[0] to the HF name of initializer e as input u.index of u.node (or null); returns whether to transpose. */
@@ -173,7 +258,7 @@ public final class OnnxBert {
         String scope = scope(n.name());
         String own = normalize(e.name());
         switch (n.opType()) {
-            case "MatMul" -> {                         // x @ W with W (in, out)
+            case "MatMul", "MatMulInteger" -> {        // x @ W with W (in, out)
                 if (u.index() == 1) {
                     name[0] = known(scope.isEmpty() ? null : scope + ".weight", own);
                     return true;
@@ -249,7 +334,7 @@ public final class OnnxBert {
     static final class Graph {
         private final OnnxFile file;
         final Map<String, List<Use>> consumers = new HashMap<>();
-        private final Map<String, OnnxNode> producers = new HashMap<>();
+        final Map<String, OnnxNode> producers = new HashMap<>();
 
         Graph(OnnxFile file) {
             this.file = file;

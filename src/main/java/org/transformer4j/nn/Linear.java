@@ -9,6 +9,7 @@ public final class Linear extends Module {
     private final Variable bias;   // (out) or null
     private final int in;
     private final int out;
+    private boolean quantizeInput;
 
     /** A layer initialised as PyTorch does: U(-1/sqrt(in), 1/sqrt(in)). */
     public Linear(int in, int out, boolean bias, Rng rng) {
@@ -31,7 +32,12 @@ public final class Linear extends Module {
 
     /** (..., in) -> (..., out). */
     public Variable forward(Variable x) {
-        return traced(() -> apply(x, weight, bias));
+        return traced(() -> apply(quantizeInput ? InputQuantization.apply(x) : x, weight, bias));
+    }
+
+    /** Quantize the input to 8 bits per tensor first (see {@link InputQuantization}); inference only. */
+    public void quantizeInput(boolean on) {
+        quantizeInput = on;
     }
 
     /** x W^T + b for any weight (out, in) and optional bias: one matrix product over all leading dims. */

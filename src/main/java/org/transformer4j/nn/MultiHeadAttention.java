@@ -19,6 +19,7 @@ public final class MultiHeadAttention extends Attention {
     private final int headDim;
     private final Variable inProjWeight; // ((heads + 2 kvHeads) headDim, dModel)
     private final Variable inProjBias;   // ((heads + 2 kvHeads) headDim) or null
+    private boolean quantizeInput;
     private final Linear outProj;        // (dModel, heads headDim)
     private final float dropoutP;
     private final Rng rng;
@@ -63,6 +64,11 @@ public final class MultiHeadAttention extends Attention {
         return headDim;
     }
 
+    /** Quantize the in-projection's inputs to 8 bits per tensor (see {@link InputQuantization}); inference only. */
+    public void quantizeInput(boolean on) {
+        quantizeInput = on;
+    }
+
     public Variable inProjWeight() {
         return inProjWeight;
     }
@@ -74,6 +80,10 @@ public final class MultiHeadAttention extends Attention {
     @Override
     protected Result attend(Variable query, Variable keyValue, AttentionMask mask, AttentionCache cache,
                           boolean needWeights) {
+        if (quantizeInput) {
+            query = InputQuantization.apply(query);
+            keyValue = keyValue == null ? null : InputQuantization.apply(keyValue);
+        }
         int b = query.dim(0);
         int tq = query.dim(1);
         boolean self = keyValue == null;
