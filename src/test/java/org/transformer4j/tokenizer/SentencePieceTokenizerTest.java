@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * SentencePiece against Google's own implementation (0.1.97, tools/make_sentencepiece_fixtures.py): three
  * models trained on the Ding dictionary (unigram with the nmt_nfkc character map and a user-defined piece; BPE
  * with identity normalization and no dummy prefix; unigram with byte fallback keeping whitespace as it is),
- * the pieces, ids and decoded text of 700+ texts each, which must be equal.
+ * the pieces, ids and decoded text of 700+ texts each, which must be equal; corrupted model files.
  */
 class SentencePieceTokenizerTest {
     private static final String DIR = "/fixtures/sentencepiece/";
@@ -152,5 +152,28 @@ class SentencePieceTokenizerTest {
         assertEquals("Haus", sp.decode(withSpecials));
         assertEquals(" \u2047 ", sp.decode(new int[] {0}));
         assertArrayEquals(ids, sp.encodeOrdinary("Haus"));
+    }
+    @ParameterizedTest
+    @ValueSource(strings = {"unigram", "bpe", "bytes"})
+    void randomCorruptionsGiveAWorkingModelOrAOneLineError(String name) {
+        byte[] good = resource(name + ".model");
+        java.util.Random random = new java.util.Random(name.hashCode());
+        for (int i = 0; i < 300; i++) {
+            byte[] b = good.clone();
+            for (int k = 1 + random.nextInt(8); k > 0; k--) {
+                b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+            }
+            if (random.nextInt(4) == 0) {
+                b = Arrays.copyOf(b, random.nextInt(b.length));
+            }
+            SentencePieceTokenizer t;
+            try {
+                t = SentencePieceTokenizer.of(SentencePieceModel.parse("bad.model", b));
+            } catch (IllegalArgumentException e) {
+                assertTrue(e.getMessage().startsWith("bad.model") && !e.getMessage().contains("\n"), e.getMessage());
+                continue;
+            }
+            t.decode(t.encode("Hello wörld ﬁ ＡＢ 漢字 <sep>  x"));                   // a model that loads works
+        }
     }
 }
