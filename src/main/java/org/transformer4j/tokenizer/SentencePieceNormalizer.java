@@ -50,6 +50,21 @@ final class SentencePieceNormalizer {
             }
             replacements = new byte[map.length - 4 - (int) trieBytes];
             System.arraycopy(map, 4 + (int) trieBytes, replacements, 0, replacements.length);
+            // Every inner unit that says it has a leaf must point at one inside the trie whose value points into
+            // the replacements: checked once here, so a corrupt map fails on loading, not on some later text.
+            for (int i = 0; i < units.length; i++) {
+                int unit = units[i];
+                if (unit >= 0 && ((unit >>> 8) & 1) != 0) {
+                    int leaf = i ^ offset(unit);
+                    if (leaf < 0 || leaf >= units.length) {
+                        throw invalid("precompiled_charsmap's trie points outside itself");
+                    }
+                    if ((units[leaf] & 0x7FFFFFFF) >= replacements.length) {
+                        throw invalid("precompiled_charsmap's value " + (units[leaf] & 0x7FFFFFFF) + " is outside its "
+                                + replacements.length + " bytes of replacements");
+                    }
+                }
+            }
         }
     }
 
