@@ -212,6 +212,9 @@ interface TextCodec {
         if (Files.isRegularFile(own) && Files.readString(own).contains("\"specials\"")) {
             return of(Tokenizer.load(own), "the run's tokenizer (" + own.getFileName() + ")");
         }
+        if (MarianTokenizer.isMarianFolder(dir)) {                    // its files are there: a broken one is an error
+            return of(MarianTokenizer.load(dir), "the folder's Opus-MT tokenizer (source.spm, target.spm, vocab.json)");
+        }
         try {
             return of(PretrainedTokenizer.load(dir), "the folder's pretrained tokenizer");
         } catch (IllegalArgumentException e) {

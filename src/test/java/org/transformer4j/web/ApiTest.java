@@ -112,6 +112,29 @@ class ApiTest {
     }
 
     @Test
+    void aMarianFolderWithItsSentencePieceFilesTranslatesText(@TempDir Path dir) throws Exception {
+        // The tiny HF Marian model with an Opus-MT-style tokenizer (tokenizer/MarianTokenizerTest): text in, text out,
+        // the ids being HF generate's for MarianTokenizer's ids of the text.
+        Path marian = Path.of("src/test/resources/fixtures/hf/marian-tiny");
+        for (String f : new String[] {"config.json", "generation_config.json", "model.safetensors"}) {
+            Files.copy(marian.resolve(f), dir.resolve(f));
+        }
+        org.transformer4j.tokenizer.MarianTokenizerTest.folder(dir);
+        EncoderDecoder m = org.transformer4j.model.HfMarian.load(dir);
+        Workbench bench = Workbench.folder("opus", m, m.config(), dir);
+        org.transformer4j.tokenizer.MarianTokenizer t = org.transformer4j.tokenizer.MarianTokenizer.load(dir);
+        try (WebServer s = WebServer.start(bench, "127.0.0.1", 0, ServerLimits.defaults(), null)) {
+            Map<String, Object> r = post(s, "/api/translate", "{\"text\": \"Guten Morgen!\", \"max_tokens\": 8}").object();
+            int[] out = org.transformer4j.model.Generation.generate(m, Tokens.of(t.encode("Guten Morgen!")),
+                    org.transformer4j.model.HfMarian.generationConfig(dir).withMaxLength(9)).get(0);
+            int end = out[out.length - 1] == 0 ? out.length - 1 : out.length;
+            int[] expected = java.util.Arrays.copyOfRange(out, 1, end);
+            assertArrayEquals(expected, ids(r.get("ids")));
+            assertEquals(t.decodeTranslation(expected), r.get("text"));
+        }
+    }
+
+    @Test
     void streamedTranslationSendsEveryTokenThenTheResult() throws Exception {
         WebFixtures.Reply r = post(translator, "/api/translate", "{\"text\": \"guten abend\", \"max_tokens\": 12, \"stream\": true}");
         assertEquals(200, r.status());
