@@ -108,15 +108,21 @@ public final class WarmupExperiment implements Experiment {
         gradientNorms(r, o, plan, tasks.get(0)[0]);
         r.heading(2, "Training");
         List<String> verdicts = new ArrayList<>();
+        double[] kept = new double[2];                                        // runs taken from --resume's store, their seconds
         for (String[] task : tasks) {
             Data data = data(task[0], plan, ding);
             for (int layers : plan.layers()) {
-                verdicts.addAll(grid(r, o, plan, task, data, layers));
+                verdicts.addAll(grid(r, o, plan, task, data, layers, kept));
             }
         }
         r.heading(2, ReportText.verdictHeading(o));
         r.bullets(verdicts);
-        r.paragraph(ReportText.footer(o, name(), (System.nanoTime() - started) / 1e9));
+        String footer = ReportText.footer(o, name(), (System.nanoTime() - started) / 1e9);
+        if (kept[0] > 0) {
+            footer += String.format(Locale.ROOT, " This run took %.0f training runs from earlier runs of the same plan "
+                    + "(`--resume`), which had trained for %.0f s.", kept[0], kept[1]);
+        }
+        r.paragraph(footer);
         return r.write();
     }
 
@@ -214,7 +220,8 @@ public final class WarmupExperiment implements Experiment {
 
     // ---------------------------------------------------------------- the training grid
 
-    private List<String> grid(Report r, ExperimentOptions o, Plan plan, String[] task, Data data, int layers) throws IOException {
+    private List<String> grid(Report r, ExperimentOptions o, Plan plan, String[] task, Data data, int layers, double[] kept)
+            throws IOException {
         r.heading(3, task[1] + ", " + layers + " + " + layers + " layers");
         List<Cell> cells = new ArrayList<>();
         for (NormPlacement p : NormPlacement.values()) {
@@ -230,10 +237,12 @@ public final class WarmupExperiment implements Experiment {
             for (long seed : o.seedList()) {
                 String key = String.format(Locale.ROOT, "%s-%d-%s-w%d-lr%.0e-seed%d", task[0], layers, c.placement(),
                         c.warmup(), c.lr(), seed);
-                var kept = store.get(key);
+                var stored = store.get(key);
                 TranslationSetup.Run run;
-                if (kept.isPresent()) {
-                    run = kept.get();
+                if (stored.isPresent()) {
+                    run = stored.get();
+                    kept[0]++;
+                    kept[1] += run.curve().seconds();
                 } else {
                     EncoderDecoder model = new EncoderDecoder(config(plan, layers, c.placement(), data.setup().vocabSize(),
                             Math.max(data.setup().longest(), data.maxLength()) + 8), new Rng(seed));
@@ -246,7 +255,7 @@ public final class WarmupExperiment implements Experiment {
                 o.log(String.format(Locale.ROOT, "warmup: %s, %d layers, %s, seed %d: loss %.3f -> %.3f, dev BLEU %s%s (%.0f s%s)",
                         task[0], layers, c.label(), seed, run.curve().firstLoss(), run.curve().finalLoss(0.1),
                         Report.num(run.finalBleu(), 1), run.curve().diverged() == null ? "" : ", diverged", run.curve().seconds(),
-                        kept.isPresent() ? ", kept from an earlier run" : ""));
+                        stored.isPresent() ? ", kept from an earlier run" : ""));
             }
         }
         double best = runs.values().stream().flatMap(List::stream).mapToDouble(x -> x.curve().finalLoss(0.1))
@@ -293,6 +302,14 @@ public final class WarmupExperiment implements Experiment {
         return each.stream().distinct().count() == 1 ? each.get(0) : String.join("; ", each);
     }
 
+    private static double meanLoss(List<TranslationSetup.Run> runs) {
+        double s = 0;
+        for (TranslationSetup.Run run : runs) {
+            s += run.curve().finalLoss(0.1);
+        }
+        return s / runs.size();
+    }
+
     private static double meanBleu(List<TranslationSetup.Run> runs) {
         double s = 0;
         for (TranslationSetup.Run run : runs) {
@@ -310,6 +327,17 @@ public final class WarmupExperiment implements Experiment {
             double preWarm = meanBleu(runs.get(new Cell(NormPlacement.PRE, plan.warmup(), lr)));
             boolean postNeeds = postWarm - postNo > 5;
             boolean preDoesNot = preNo >= preWarm - 5;
+            if (Math.max(Math.max(postNo, postWarm), Math.max(preNo, preWarm)) < 1) {
+                // Nothing learned to the point of a translation: BLEU cannot tell the cells apart, say so.
+                out.add(String.format(Locale.ROOT, "%s, %d+%d layers, peak lr %.0e: every cell stays below 1 dev BLEU, so "
+                                + "the BLEU test is **no evidence either way**. Final training loss (last 10%%): Post-LN %.3f "
+                                + "without warmup vs %.3f with, Pre-LN %.3f without vs %.3f with.", task, layers, layers, lr,
+                        meanLoss(runs.get(new Cell(NormPlacement.POST, 0, lr))),
+                        meanLoss(runs.get(new Cell(NormPlacement.POST, plan.warmup(), lr))),
+                        meanLoss(runs.get(new Cell(NormPlacement.PRE, 0, lr))),
+                        meanLoss(runs.get(new Cell(NormPlacement.PRE, plan.warmup(), lr)))));
+                continue;
+            }
             out.add(String.format(Locale.ROOT, "%s, %d+%d layers, peak lr %.0e: Post-LN dev BLEU %.1f without warmup vs %.1f "
                             + "with; Pre-LN %.1f without vs %.1f with. Post-LN needs warmup (more than 5 BLEU lost without): "
                             + "%s. Pre-LN does not (within 5 BLEU without): %s.", task, layers, layers, lr, postNo, postWarm,
