@@ -9,8 +9,9 @@ import org.transformer4j.tensor.Tensor;
  * (DynamicQuantizeLinear before each MatMulInteger): over the whole input tensor, scale
  * s = (max(0, max x) - min(0, min x)) / 255 and zero point z = clamp(round(-min(0, min x) / s), 0, 255); each value
  * becomes clamp(round(x / s) + z, 0, 255), rounding half to even. The layer then multiplies (q - z) s by its
- * (dequantized) weight, which equals the integer product scaled by both scales up to float rounding, so a model
- * with 8-bit weights gives ONNX Runtime's outputs. Inference only: with gradients on it is refused.
+ * (dequantized) weight, which equals the integer product scaled by both scales up to float rounding: the
+ * arithmetic the graph defines (ONNX Runtime's integer kernels come within a cosine of 0.987 of it on quantized
+ * MiniLM, model/MiniLmQuantizedTest). Inference only: with gradients on it is refused.
  *
  * <pre>{@code
  * InputQuantization.enable(model, true);     // every Linear and attention in-projection of model
