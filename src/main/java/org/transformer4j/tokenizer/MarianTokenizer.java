@@ -159,15 +159,21 @@ public final class MarianTokenizer implements PretrainedTokenizer {
     /** The source pieces of text (language code and special tokens included), without the final eos. */
     public List<String> tokenize(String text) {
         List<String> out = new ArrayList<>();
+        String[] names = specials.keySet().toArray(String[]::new);
+        int[] next = new int[names.length];                             // each special's next occurrence (searched lazily)
+        java.util.Arrays.fill(next, -2);
         int start = 0;
         while (start <= text.length()) {
             int at = -1;
             String special = null;
-            for (String s : specials.keySet()) {                       // the earliest, then the longest, special token
-                int i = text.indexOf(s, start);
-                if (i >= 0 && (at < 0 || i < at || i == at && s.length() > special.length())) {
+            for (int k = 0; k < names.length; k++) {                   // the earliest, then the longest, special token
+                if (next[k] != -1 && next[k] < start) {
+                    next[k] = text.indexOf(names[k], start);           // each search moves past the last: linear overall
+                }
+                int i = next[k];
+                if (i >= 0 && (at < 0 || i < at || i == at && names[k].length() > special.length())) {
                     at = i;
-                    special = s;
+                    special = names[k];
                 }
             }
             String chunk = text.substring(start, at < 0 ? text.length() : at);

@@ -309,16 +309,23 @@ public final class SentencePieceTokenizer implements PretrainedTokenizer {
         return mergeUnknowns(out);
     }
 
-    /** Consecutive unknown pieces become one, as SentencePiece does. */
+    /** Consecutive unknown pieces become one, as SentencePiece does (in linear time: a run is built once). */
     private List<Piece> mergeUnknowns(List<Piece> pieces) {
         List<Piece> out = new ArrayList<>(pieces.size());
+        StringBuilder run = new StringBuilder();
         for (Piece p : pieces) {
-            int last = out.size() - 1;
-            if (p.id == unknownId && last >= 0 && out.get(last).id == unknownId) {
-                out.set(last, new Piece(out.get(last).text + p.text, unknownId));
-            } else {
-                out.add(p);
+            if (p.id == unknownId) {
+                run.append(p.text);
+                continue;
             }
+            if (!run.isEmpty()) {
+                out.add(new Piece(run.toString(), unknownId));
+                run.setLength(0);
+            }
+            out.add(p);
+        }
+        if (!run.isEmpty()) {
+            out.add(new Piece(run.toString(), unknownId));
         }
         return out;
     }

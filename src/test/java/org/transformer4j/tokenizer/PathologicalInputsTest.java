@@ -62,4 +62,18 @@ class PathologicalInputsTest {
             default -> { }
         }
     }
+    @ParameterizedTest
+    @ValueSource(strings = {"letters", "carets", "spaces", "spaces then a word", "newlines and tabs", "digits", "emoji",
+        "special tokens"})
+    void sentencePieceAndMarianFinish(String name, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String s = name.equals("special tokens") ? "</s>a<pad>".repeat(200_000) : input(name);
+        MarianTokenizer marian = MarianTokenizer.load(MarianTokenizerTest.folder(dir));
+        int[] ids = assertTimeoutPreemptively(LIMIT, () -> marian.encode(s));
+        assertTrue(ids.length > 0 && ids[ids.length - 1] == 0, "ends with </s>");
+        if (name.equals("special tokens")) {
+            assertEquals(800_001, ids.length, "</s>, then a as ▁ and a, then <pad>, each time; and the final </s>");
+        }
+        assertTimeoutPreemptively(LIMIT, () -> marian.decodeTranslation(ids));
+    }
 }
