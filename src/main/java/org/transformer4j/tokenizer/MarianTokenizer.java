@@ -36,7 +36,6 @@ public final class MarianTokenizer implements PretrainedTokenizer {
     private final int vocabSize;
     private final String eos;
     private final String unk;
-    private final String pad;
     private final boolean cleanUpSpaces;
     private final Map<String, Integer> specials = new LinkedHashMap<>();
 
@@ -47,7 +46,6 @@ public final class MarianTokenizer implements PretrainedTokenizer {
         this.vocab = vocab;
         this.eos = eos;
         this.unk = unk;
-        this.pad = pad;
         this.cleanUpSpaces = cleanUpSpaces;
         int size = 0;
         for (int id : vocab.values()) {
@@ -279,10 +277,5 @@ public final class MarianTokenizer implements PretrainedTokenizer {
     @Override
     public Map<String, Integer> specialTokens() {
         return Collections.unmodifiableMap(specials);
-    }
-
-    /** The source vocabulary's id of a token, or -1. */
-    public int sourceId(String token) {
-        return vocab.getOrDefault(token, -1);
     }
 }
