@@ -49,11 +49,16 @@ final class F32Matrix extends StoredMatrix {
         if (transposed) {
             sumOfRows(x, xOff, bias, y, yOff, from, to);
         } else {
-            // Four rows at a time; the last group is moved back to end at `to` (its first rows are computed twice, to the
-            // same values), so the single-row kernel, cold and therefore not compiled by C2, never runs in a big matrix.
-            if (to - from >= 4 && cols % L == 0) {
-                for (int r = from; r < to; r += 4) {
-                    dot4(Math.min(r, to - 4), x, xOff, bias, y, yOff);
+            // Four rows at a time, a quarter of the range apart (see Bf16Matrix.multiply); the rows left over form one
+            // group moved back to end at `to`, so the single-row kernel (cold, not compiled by C2) never runs in a big matrix.
+            int n = to - from;
+            if (n >= 4 && cols % L == 0) {
+                int q = n / 4;
+                for (int r = from; r < from + q; r++) {
+                    dot4(r, r + q, r + 2 * q, r + 3 * q, x, xOff, bias, y, yOff);
+                }
+                if (n % 4 != 0) {
+                    dot4(to - 4, to - 3, to - 2, to - 1, x, xOff, bias, y, yOff);
                 }
                 return;
             }
@@ -82,28 +87,31 @@ final class F32Matrix extends StoredMatrix {
     }
 
     /**
-     * Outputs r..r+3 at once (cols a multiple of L): four weight streams in flight keep more memory requests
+     * Outputs r0..r3 at once (cols a multiple of L): four weight streams in flight keep more memory requests
      * outstanding than one, and each x vector is loaded once for four rows.
      */
-    private void dot4(int r, float[] x, int xOff, float[] bias, float[] y, int yOff) {
+    private void dot4(int r0, int r1, int r2, int r3, float[] x, int xOff, float[] bias, float[] y, int yOff) {
         long rowBytes = (long) cols * Float.BYTES;
-        long b0 = r * rowBytes;
+        long b0 = r0 * rowBytes;
+        long b1 = r1 * rowBytes;
+        long b2 = r2 * rowBytes;
+        long b3 = r3 * rowBytes;
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = FloatVector.zero(S);
         FloatVector a2 = FloatVector.zero(S);
         FloatVector a3 = FloatVector.zero(S);
         for (int c = 0; c < cols; c += L) {
             FloatVector xv = FloatVector.fromArray(S, x, xOff + c);
-            long o = b0 + (long) c * Float.BYTES;
-            a0 = FloatVector.fromMemorySegment(S, data, o, ByteOrder.LITTLE_ENDIAN).fma(xv, a0);
-            a1 = FloatVector.fromMemorySegment(S, data, o + rowBytes, ByteOrder.LITTLE_ENDIAN).fma(xv, a1);
-            a2 = FloatVector.fromMemorySegment(S, data, o + 2 * rowBytes, ByteOrder.LITTLE_ENDIAN).fma(xv, a2);
-            a3 = FloatVector.fromMemorySegment(S, data, o + 3 * rowBytes, ByteOrder.LITTLE_ENDIAN).fma(xv, a3);
+            long o = (long) c * Float.BYTES;
+            a0 = FloatVector.fromMemorySegment(S, data, b0 + o, ByteOrder.LITTLE_ENDIAN).fma(xv, a0);
+            a1 = FloatVector.fromMemorySegment(S, data, b1 + o, ByteOrder.LITTLE_ENDIAN).fma(xv, a1);
+            a2 = FloatVector.fromMemorySegment(S, data, b2 + o, ByteOrder.LITTLE_ENDIAN).fma(xv, a2);
+            a3 = FloatVector.fromMemorySegment(S, data, b3 + o, ByteOrder.LITTLE_ENDIAN).fma(xv, a3);
         }
-        y[yOff + r] = VectorLanes.sum(a0) + (bias == null ? 0f : bias[r]);
-        y[yOff + r + 1] = VectorLanes.sum(a1) + (bias == null ? 0f : bias[r + 1]);
-        y[yOff + r + 2] = VectorLanes.sum(a2) + (bias == null ? 0f : bias[r + 2]);
-        y[yOff + r + 3] = VectorLanes.sum(a3) + (bias == null ? 0f : bias[r + 3]);
+        y[yOff + r0] = VectorLanes.sum(a0) + (bias == null ? 0f : bias[r0]);
+        y[yOff + r1] = VectorLanes.sum(a1) + (bias == null ? 0f : bias[r1]);
+        y[yOff + r2] = VectorLanes.sum(a2) + (bias == null ? 0f : bias[r2]);
+        y[yOff + r3] = VectorLanes.sum(a3) + (bias == null ? 0f : bias[r3]);
     }
 
     /** y[from..to) = bias + sum over inputs i of x[i] W^T[i, from..to), four stored rows at a time. */
