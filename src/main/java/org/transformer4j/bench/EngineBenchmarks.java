@@ -11,7 +11,10 @@ import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import org.transformer4j.model.DecodeEngine;
+import org.transformer4j.model.DecoderOnly;
 import org.transformer4j.tensor.Rng;
+import org.transformer4j.tensor.WeightMatrix;
+import org.transformer4j.tensor.WorkerTeam;
 
 /**
  * Decoding speed of the {@link DecodeEngine} (fast KV-cached inference for decoder-only models), with what the issue asks
@@ -21,6 +24,45 @@ import org.transformer4j.tensor.Rng;
  */
 public final class EngineBenchmarks {
     private EngineBenchmarks() {
+    }
+
+    /**
+     * The logits of batch x seq random tokens on the decode engine's multi-position pass ({@code Session.forward}:
+     * every position's logits, as {@link ModelBenchmarks#forward} computes them on the module); tokens_per_s from the
+     * median pass. Each sequence is one session.
+     */
+    public static BenchResult forward(String preset, WeightMatrix.Format format, int batch, int seq, int warmup, int reps)
+            throws Exception {
+        DecoderOnly model = ModelBenchmarks.model(preset);
+        if (seq < 1 || seq > model.config().maxPositions()) {
+            throw new IllegalArgumentException("--seq " + seq + " must be in 1.." + model.config().maxPositions()
+                    + " for preset " + preset);
+        }
+        Rng rng = new Rng(7);
+        int vocab = model.config().vocabSize();
+        int[][] ids = new int[batch][seq];
+        for (int[] row : ids) {
+            for (int i = 0; i < seq; i++) {
+                row[i] = rng.nextInt(vocab);
+            }
+        }
+        double[] s;
+        try (DecodeEngine engine = DecodeEngine.of(model, format)) {
+            DecodeEngine.Session[] sessions = new DecodeEngine.Session[batch];
+            for (int b = 0; b < batch; b++) {
+                sessions[b] = engine.newSession(seq);
+            }
+            s = Timing.time(warmup, reps, () -> {
+                for (int b = 0; b < batch; b++) {
+                    sessions[b].reset();
+                    sessions[b].forward(ids[b]);
+                }
+            });
+        }
+        double med = Timing.median(s);
+        return new BenchResult("forward").put("tokens_per_s", batch * seq / med).put("s_per_pass", med)
+                .put("passes_s", s).put("preset", preset).put("batch", batch).put("seq", seq).put("engine", "fast")
+                .put("weights", format.label()).put("threads", WorkerTeam.shared().size());
     }
 
     /** Decode steps run before timing, for the JIT compiler. */

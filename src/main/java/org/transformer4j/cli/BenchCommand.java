@@ -122,6 +122,13 @@ public final class BenchCommand implements Runnable {
         int batch = 1;
         @Option(names = "--seq", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
         int seq = 1024;
+        @Option(names = "--engine", paramLabel = "fast|module",
+                description = "fast: the decode engine's multi-position pass (matrix products over blocks of positions, "
+                        + "what a prompt's prefill runs); module: the model's own forward (default: ${DEFAULT-VALUE}).")
+        String engine = "fast";
+        @Option(names = "--weights", paramLabel = "FORMAT",
+                description = "Weight format of the fast engine: f32, bf16 or q8_0 (default: ${DEFAULT-VALUE}).")
+        String weights = "f32";
         @Mixin
         Common common;
         @Spec
@@ -133,7 +140,18 @@ public final class BenchCommand implements Runnable {
             if (batch < 1) {
                 throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
             }
-            common.print(spec, ModelBenchmarks.forward(preset, batch, seq, common.warmup, common.reps));
+            WeightMatrix.Format format = WeightMatrix.Format.parse(weights);
+            switch (engine) {
+                case "module" -> {
+                    if (format != WeightMatrix.Format.F32) {
+                        throw new IllegalArgumentException("--weights needs --engine fast");
+                    }
+                    common.print(spec, ModelBenchmarks.forward(preset, batch, seq, common.warmup, common.reps));
+                }
+                case "fast" -> common.print(spec, EngineBenchmarks.forward(preset, format, batch, seq, common.warmup,
+                        common.reps));
+                default -> throw new IllegalArgumentException("--engine must be fast or module, got '" + engine + "'");
+            }
             return 0;
         }
     }

@@ -44,17 +44,17 @@ public final class DecodeEngine implements AutoCloseable {
                  float[] norm2Weight, float[] norm2Bias, WeightMatrix up, float[] upBias, WeightMatrix down, float[] downBias) {
     }
 
-    private final TransformerConfig config;
+    final TransformerConfig config;
     private final WeightMatrix.Format format;
-    private final WeightMatrix tokens;
-    private final WeightMatrix head;
-    private final float[] headBias;
-    private final float[] positions;     // learned (maxPositions, d), or null
-    private final Layer[] layers;
-    private final float[] finalWeight;
-    private final float[] finalBias;
-    private final UnaryOp activation;
-    private final WorkerTeam team;
+    final WeightMatrix tokens;
+    final WeightMatrix head;
+    final float[] headBias;
+    final float[] positions;     // learned (maxPositions, d), or null
+    final Layer[] layers;
+    final float[] finalWeight;
+    final float[] finalBias;
+    final UnaryOp activation;
+    final WorkerTeam team;
     private final AutoCloseable resources;
 
     private DecodeEngine(TransformerConfig config, WeightMatrix.Format format, Weights w, WorkerTeam team,
@@ -216,24 +216,24 @@ public final class DecodeEngine implements AutoCloseable {
      * created. Not thread-safe; {@link #step} returns the engine's logits buffer, overwritten by the next step.
      */
     public static final class Session {
-        private final DecodeEngine e;
-        private final int capacity;
-        private final int d;
-        private final int heads;
-        private final int headDim;
-        private final float scale;
+        final DecodeEngine e;
+        final int capacity;
+        final int d;
+        final int heads;
+        final int headDim;
+        final float scale;
         private final float[] x;
-        private final float[] normed;
+        final float[] normed;
         private final float[] qkv;
         private final float[] attended;
         private final float[] projected;
         private final float[] hidden;
-        private final float[] logits;
-        private final float[][] keys;      // per layer and head: blocks of 16 positions, each (headDim, 16)
-        private final int keyCapacity;     // capacity rounded up to whole blocks
-        private final float[][] values;
+        final float[] logits;
+        final float[][] keys;      // per layer and head: blocks of 16 positions, each (headDim, 16)
+        final int keyCapacity;     // capacity rounded up to whole blocks
+        final float[][] values;
         private final float[] scores;      // per team part: capacity floats
-        private final float[] sinusoids;   // (capacity, d) for sinusoidal positions, else null
+        final float[] sinusoids;   // (capacity, d) for sinusoidal positions, else null
         private final Product product = new Product();
         private final Attend attend = new Attend();
         // The jobs are handed to the team through fields of the interface type: where C2 inlines team.run into the
@@ -242,7 +242,8 @@ public final class DecodeEngine implements AutoCloseable {
         private final WorkerTeam.Job productJob = product;
         private final WorkerTeam.Job attendJob = attend;
         private final WorkerTeam.Job activateJob = new Activate();
-        private int length;
+        int length;
+        private BatchPass batch;
 
         private Session(DecodeEngine e, int capacity) {
             this.e = e;
@@ -281,15 +282,43 @@ public final class DecodeEngine implements AutoCloseable {
             length = 0;
         }
 
-        /** Feeds ids one after the other; returns the logits after the last (the buffer of {@link #step}). */
+        /**
+         * Feeds ids at the next positions and returns the logits after the last (the buffer of {@link #step}). More
+         * than one id run as matrix-matrix products over blocks of positions ({@link BatchPass}), which reads each
+         * weight once per block instead of once per token; the logits agree with feeding the ids one by one to
+         * rounding.
+         */
         public float[] prefill(int[] ids) {
             if (ids.length == 0) {
                 throw new IllegalArgumentException("prefill needs at least one id");
             }
-            for (int i = 0; i < ids.length - 1; i++) {
-                advance(ids[i], false);
+            if (ids.length == 1) {
+                return step(ids[0]);
             }
-            return step(ids[ids.length - 1]);
+            return batch().run(ids, false);
+        }
+
+        /**
+         * Feeds ids at the next positions, as {@link #prefill}, and returns the logits at every one of them: a new
+         * (ids.length, vocab) row-major array, the logits after ids[i] in row i.
+         */
+        public float[] forward(int[] ids) {
+            if (ids.length == 0) {
+                throw new IllegalArgumentException("forward needs at least one id");
+            }
+            return batch().run(ids, true);
+        }
+
+        private BatchPass batch() {
+            if (batch == null) {
+                batch = new BatchPass(e, this, BatchPass.BLOCK);
+            }
+            return batch;
+        }
+
+        /** Multi-position passes in blocks of this many positions (tests: several blocks in a short sequence). */
+        void batchBlock(int positions) {
+            batch = new BatchPass(e, this, positions);
         }
 
         /** Feeds one id at the next position and returns the next-token logits (vocab floats, reused buffer). */
@@ -377,7 +406,7 @@ public final class DecodeEngine implements AutoCloseable {
             }
         }
 
-        private void multiply(WeightMatrix m, float[] in, float[] bias, float[] out) {
+        void multiply(WeightMatrix m, float[] in, float[] bias, float[] out) {
             // Always through the team, small matrices too: called here directly, the kernel would be inlined into the
             // step (see productJob).
             product.matrix = m;

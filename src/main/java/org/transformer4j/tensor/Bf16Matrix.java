@@ -142,6 +142,36 @@ final class Bf16Matrix extends StoredMatrix {
     }
 
     @Override
+    void decodeRows(int r0, int n, int c0, int kc, float[] out) {
+        int end = c0 + kc;
+        int vectorEnd = Math.min(end, chunks * 2 * L);        // c0 is a multiple of 2L (KC is)
+        for (int i = 0; i < n; i++) {
+            int base = (r0 + i) * stride;
+            int o = i * kc - c0;
+            int c = c0;
+            for (; c + 2 * L <= vectorEnd; c += 2 * L) {
+                IntVector p = IntVector.fromArray(I, data, base + c / (2 * L) * L);
+                p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(out, o + c);
+                p.and(0xffff0000).reinterpretAsFloats().intoArray(out, o + c + L);
+            }
+            for (; c < end; c++) {
+                out[o + c] = value(base, c);
+            }
+        }
+    }
+
+    /** Weight c of the row stored from base. */
+    private float value(int base, int c) {
+        int k = c / (2 * L);
+        if (k < chunks) {
+            int j = c % (2 * L);
+            int v = data[base + k * L + (j % L)];
+            return Float.intBitsToFloat(j < L ? v << 16 : v & 0xffff0000);
+        }
+        return Float.intBitsToFloat(data[base + chunks * L + (c - chunks * 2 * L)] << 16);
+    }
+
+    @Override
     public void row(int r, float[] out, int off) {
         int base = r * stride;
         for (int c = 0; c < cols; c++) {

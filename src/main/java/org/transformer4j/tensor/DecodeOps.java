@@ -147,6 +147,22 @@ public final class DecodeOps {
         a3.intoArray(out, outOff + 3 * L);
     }
 
+    /**
+     * Causal attention of tq queries over tk keys for each of batch heads (query i at position offset + i sees keys
+     * 0 .. offset + i), with the fused kernel of {@link FusedAttention} (row-major q, k, v at the given offsets and row
+     * strides; the outputs at oOffs with row stride ldo). For the decode engine's multi-position pass.
+     */
+    public static void attendRows(int batch, int tq, int tk, int d, float scale, int offset, float[] q, int[] qOffs,
+                                  int ldq, float[] k, int[] kOffs, int ldk, float[] v, int[] vOffs, int ldv, float[] out,
+                                  int[] oOffs, int ldo) {
+        if (offset < 0 || offset + tq > tk) {
+            throw new IllegalArgumentException("causal attention: offset " + offset + " + " + tq + " queries exceeds " + tk
+                    + " keys");
+        }
+        Kernels.defaults().attention(batch, tq, tk, d, scale, true, offset, q, qOffs, ldq, k, kOffs, ldk, v, vOffs, ldv,
+                out, oOffs, ldo);
+    }
+
     /** Positions per block of the key layout of {@link #attendOne}. */
     public static final int KEY_BLOCK = 16;
 

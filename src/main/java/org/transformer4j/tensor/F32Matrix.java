@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,6 +20,7 @@ final class F32Matrix extends StoredMatrix {
 
     private final MemorySegment data;
     private final boolean transposed;
+    private final float[] heap;      // the float array under data when it is one whole array, else null
 
     F32Matrix(MemorySegment data, int rows, int cols, boolean transposed) {
         super(rows, cols, Format.F32);
@@ -28,6 +30,8 @@ final class F32Matrix extends StoredMatrix {
         }
         this.data = data;
         this.transposed = transposed;
+        this.heap = data.heapBase().orElse(null) instanceof float[] a && data.address() == 0
+                && (long) a.length * Float.BYTES == data.byteSize() ? a : null;
     }
 
     @Override
@@ -168,6 +172,58 @@ final class F32Matrix extends StoredMatrix {
             }
         } else {
             MemorySegment.copy(data, LE, (long) r * cols * Float.BYTES, out, off, cols);
+        }
+    }
+
+    @Override
+    void packSliver(float[] dst, int dOff, int r0, int n, int c0, int kc, GemmPacking.Workspace ws) {
+        if (!transposed) {
+            if (heap == null) {
+                super.packSliver(dst, dOff, r0, n, c0, kc, ws);
+                return;
+            }
+            // A float array: gather the sliver's rows straight from it (no copy of the rows first).
+            int nr = VectorGemm.NR;
+            int[] map = ws.map;
+            for (int j = 0; j < nr; j++) {
+                map[j] = j < n ? j * cols : 0;
+            }
+            int src = r0 * cols + c0;
+            for (int v = 0; v < nr; v += L) {
+                VectorMask<Float> m = S.indexInRange(v, n);
+                for (int p = 0; p < kc; p++) {
+                    FloatVector.fromArray(S, heap, src + p, map, v, m).intoArray(dst, dOff + p * nr + v);
+                }
+            }
+            return;
+        }
+        // Stored input-major: the sliver's NR outputs at input c0 + p are contiguous, so it is a copy.
+        int nr = VectorGemm.NR;
+        for (int p = 0; p < kc; p++) {
+            long src = ((long) (c0 + p) * rows + r0) * Float.BYTES;
+            int d = dOff + p * nr;
+            if (n == nr) {
+                for (int v = 0; v < nr; v += L) {
+                    FloatVector.fromMemorySegment(S, data, src + (long) v * Float.BYTES, ByteOrder.LITTLE_ENDIAN).intoArray(dst, d + v);
+                }
+            } else {
+                for (int j = 0; j < nr; j++) {
+                    dst[d + j] = j < n ? data.get(LE, src + (long) j * Float.BYTES) : 0f;
+                }
+            }
+        }
+    }
+
+    @Override
+    void decodeRows(int r0, int n, int c0, int kc, float[] out) {
+        for (int i = 0; i < n; i++) {
+            if (transposed) {
+                for (int p = 0; p < kc; p++) {
+                    out[i * kc + p] = data.get(LE, ((long) (c0 + p) * rows + r0 + i) * Float.BYTES);
+                }
+            } else {
+                MemorySegment.copy(data, LE, ((long) (r0 + i) * cols + c0) * Float.BYTES, out, i * kc, kc);
+            }
         }
     }
 

@@ -21,6 +21,7 @@ final class GemmPacking {
         float[] b = new float[0];
         float[] x = new float[0];
         float[] acc = new float[0];
+        float[] rows = new float[0];
         final int[] map = new int[Math.max(VectorGemm.NR, L)];
         final float[] tile = new float[VectorGemm.MR * VectorGemm.NR];
 
@@ -43,6 +44,14 @@ final class GemmPacking {
                 x = new float[size];
             }
             return x;
+        }
+
+        /** Scratch for weight rows decoded before they are packed ({@link StoredMatrix#packSliver}). */
+        float[] rows(int size) {
+            if (rows.length < size) {
+                rows = new float[size];
+            }
+            return rows;
         }
 
         float[] acc(int size) {

@@ -146,6 +146,26 @@ final class Q8Matrix extends StoredMatrix {
     }
 
     @Override
+    void decodeRows(int r0, int n, int c0, int kc, float[] out) {
+        int end = c0 + kc;
+        for (int i = 0; i < n; i++) {
+            int r = r0 + i;
+            int o = i * kc - c0;
+            int c = c0;                                          // c0 is a multiple of BLOCK (KC is)
+            if (B != null && L == 16) {
+                for (; c + BLOCK <= end; c += BLOCK) {
+                    float scale = scales[r * blocks + c / BLOCK];
+                    widen(quants, r * cols + c).mul(scale).intoArray(out, o + c);
+                    widen(quants, r * cols + c + 16).mul(scale).intoArray(out, o + c + 16);
+                }
+            }
+            for (; c < end; c++) {
+                out[o + c] = quants[r * cols + c] * scales[r * blocks + c / BLOCK];
+            }
+        }
+    }
+
+    @Override
     public void row(int r, float[] out, int off) {
         for (int c = 0; c < cols; c++) {
             out[off + c] = quants[r * cols + c] * scales[r * blocks + c / BLOCK];

@@ -1,5 +1,11 @@
 package org.transformer4j.tensor;
 
+import static org.transformer4j.tensor.VectorLanes.L;
+import static org.transformer4j.tensor.VectorLanes.S;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
 /** What every stored weight matrix has: its shape and format; output ranges split anywhere unless a format says. */
 abstract sealed class StoredMatrix implements WeightMatrix permits F32Matrix, Bf16Matrix, Q8Matrix {
     final int rows;
@@ -34,4 +40,37 @@ abstract sealed class StoredMatrix implements WeightMatrix permits F32Matrix, Bf
     public int rowAlign() {
         return 1;
     }
+
+    @Override
+    public void multiplyRows(float[] x, int xOff, int ldx, int n, float[] bias, float[] y, int yOff, int ldy, int from,
+                             int to) {
+        if (from < 0 || to > rows || from > to) {
+            throw new IndexOutOfBoundsException("outputs [" + from + ", " + to + ") of a matrix with " + rows + " rows");
+        }
+        WeightGemm.multiply(this, x, xOff, ldx, n, bias, y, yOff, ldy, from, to);
+    }
+
+    /**
+     * Writes dst[dOff + p * NR + j] = W[r0 + j, c0 + p] for p < kc and j < NR (VectorGemm's packed B sliver), zero
+     * for j >= n. c0 is a multiple of VectorGemm.KC. This default decodes the n rows with {@link #decodeRows} and
+     * transposes them by gathers.
+     */
+    void packSliver(float[] dst, int dOff, int r0, int n, int c0, int kc, GemmPacking.Workspace ws) {
+        int nr = VectorGemm.NR;
+        float[] buf = ws.rows(nr * kc);
+        decodeRows(r0, n, c0, kc, buf);
+        int[] map = ws.map;
+        for (int j = 0; j < nr; j++) {
+            map[j] = j < n ? j * kc : 0;
+        }
+        for (int v = 0; v < nr; v += L) {
+            VectorMask<Float> m = S.indexInRange(v, n);
+            for (int p = 0; p < kc; p++) {
+                FloatVector.fromArray(S, buf, p, map, v, m).intoArray(dst, dOff + p * nr + v);
+            }
+        }
+    }
+
+    /** out[i * kc + p] = W[r0 + i, c0 + p] for i < n, p < kc (c0 a multiple of VectorGemm.KC). */
+    abstract void decodeRows(int r0, int n, int c0, int kc, float[] out);
 }

@@ -114,7 +114,7 @@ final class VectorGemm {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
                             microKernel(kc, ap, ir * kc, bp, jr * kc, ws.tile);
-                            storeTile(ws.tile, Math.min(MR, mc - ir), nr, overwrite, c,
+                            storeTile(ws.tile, Math.min(MR, mc - ir), nr, overwrite, null, 0, c,
                                     cOff + (ic + ir) * ldc + jc + jr, ldc);
                         }
                     }
@@ -123,9 +123,16 @@ final class VectorGemm {
         }
     }
 
-    /** C tile = tile (overwrite) or C tile + tile, for the top-left rows x cols of the MR x NR tile. */
-    private static void storeTile(float[] tile, int rows, int cols, boolean overwrite, float[] c, int co, int ldc) {
+    /**
+     * C tile = tile (+ bias[biasOff ..] along the columns) when overwriting, else C tile + tile, for the top-left
+     * rows x cols of the MR x NR tile. bias is only read when overwriting.
+     */
+    static void storeTile(float[] tile, int rows, int cols, boolean overwrite, float[] bias, int biasOff, float[] c,
+                          int co, int ldc) {
+        boolean addBias = overwrite && bias != null;
         if (cols == NR) {
+            FloatVector b0 = addBias ? FloatVector.fromArray(S, bias, biasOff) : FloatVector.zero(S);
+            FloatVector b1 = addBias ? FloatVector.fromArray(S, bias, biasOff + L) : FloatVector.zero(S);
             for (int r = 0; r < rows; r++) {
                 int o = co + r * ldc;
                 FloatVector t0 = FloatVector.fromArray(S, tile, r * NR);
@@ -133,6 +140,9 @@ final class VectorGemm {
                 if (!overwrite) {
                     t0 = FloatVector.fromArray(S, c, o).add(t0);
                     t1 = FloatVector.fromArray(S, c, o + L).add(t1);
+                } else if (addBias) {
+                    t0 = t0.add(b0);
+                    t1 = t1.add(b1);
                 }
                 t0.intoArray(c, o);
                 t1.intoArray(c, o + L);
@@ -141,11 +151,14 @@ final class VectorGemm {
         }
         for (int v = 0; v < cols; v += L) {
             VectorMask<Float> m = S.indexInRange(v, cols);
+            FloatVector b = addBias ? FloatVector.fromArray(S, bias, biasOff + v, m) : FloatVector.zero(S);
             for (int r = 0; r < rows; r++) {
                 int o = co + r * ldc + v;
                 FloatVector t = FloatVector.fromArray(S, tile, r * NR + v);
                 if (!overwrite) {
                     t = FloatVector.fromArray(S, c, o, m).add(t);
+                } else if (addBias) {
+                    t = t.add(b);
                 }
                 t.intoArray(c, o, m);
             }
@@ -153,7 +166,7 @@ final class VectorGemm {
     }
 
     /** The register-blocked kernel: tile (MR x NR, row-major) = A sliver times B sliver over kc. */
-    private static void microKernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
+    static void microKernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
         // Accumulators are named locals so that C2 keeps all 24 in registers; the results go to a small
         // tile buffer rather than to C directly, which keeps this method small enough to be compiled whole.
         FloatVector z = FloatVector.zero(S);
@@ -312,7 +325,7 @@ final class VectorGemm {
         }
     }
 
-    private static int ceilDiv(int a, int b) {
+    static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }
 

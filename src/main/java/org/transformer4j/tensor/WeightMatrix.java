@@ -61,6 +61,15 @@ public sealed interface WeightMatrix permits StoredMatrix {
     /** y[yOff + r] = W[r, :] . x[xOff ...] + (bias == null ? 0 : bias[r]) for the outputs r in [from, to). */
     void multiply(float[] x, int xOff, float[] bias, float[] y, int yOff, int from, int to);
 
+    /**
+     * The same product for n rows of inputs at once: y[yOff + i * ldy + r] = W[r, :] . x[xOff + i * ldx ...] + bias[r]
+     * for i < n and the outputs r in [from, to). A packed matrix-matrix product: each weight is read (and
+     * dequantized) once per block of rows instead of once per row, which is what makes a prompt of many tokens
+     * fast. Results agree with {@link #multiply} to rounding (the sums run in another order), and do not depend on
+     * how the outputs are split.
+     */
+    void multiplyRows(float[] x, int xOff, int ldx, int n, float[] bias, float[] y, int yOff, int ldy, int from, int to);
+
     /** Row r (the weights of output r) as floats into out[off ...], dequantized. */
     void row(int r, float[] out, int off);
 

@@ -96,6 +96,63 @@ class DecodeEngineTest {
     }
 
     @Test
+    void multiPositionPassesGiveTheModulesLogitsAtEveryPosition() {
+        // Session.forward runs matrix-matrix products over blocks of positions: every position's logits against the
+        // module's, a second call continuing the cache (attention over keys cached before the block), blocks shorter
+        // than the call, any team size; and single steps after it see the cache it wrote.
+        TransformerConfig[] configs = {
+            small(),
+            small().withNormPlacement(NormPlacement.POST).withFinalNorm(false).withPositions(Positions.SINUSOIDAL)
+                    .withActivation(Activation.RELU).withTieOutput(false).withOutputBias(true),
+            small().withNorm(NormLayer.Kind.RMS_NORM).withPositions(Positions.NONE).withActivation(Activation.SILU)
+                    .withBias(false).withScaleEmbeddings(true),
+            small().withHeads(2).withDModel(128).withDFF(300)};
+        int[] ids = {5, 17, 3, 96, 0, 41, 41, 7, 12, 60, 2, 33, 8, 8, 90, 1, 64, 23, 50, 11};
+        for (TransformerConfig c : configs) {
+            DecoderOnly model = new DecoderOnly(c, new Rng(12));
+            float[][] want = moduleLogits(model, ids);
+            int v = c.vocabSize();
+            for (int size : new int[] {1, 3}) {
+                WorkerTeam team = new WorkerTeam(size);
+                DecodeEngine engine = DecodeEngine.of(model, WeightMatrix.Format.F32, team);
+                for (int block : new int[] {1024, 3}) {
+                    String what = c.normPlacement() + " " + c.positions() + " " + c.norm() + " d " + c.dModel() + ", team "
+                            + size + ", blocks of " + block;
+                    DecodeEngine.Session s = engine.newSession(ids.length);
+                    s.batchBlock(block);
+                    float[] first = s.forward(java.util.Arrays.copyOfRange(ids, 0, 7));
+                    float[] rest = s.forward(java.util.Arrays.copyOfRange(ids, 7, ids.length - 1));
+                    assertEquals(7 * v, first.length);
+                    assertEquals(ids.length - 1, s.length());
+                    for (int t = 0; t < ids.length - 1; t++) {
+                        float[] got = t < 7 ? java.util.Arrays.copyOfRange(first, t * v, (t + 1) * v)
+                                : java.util.Arrays.copyOfRange(rest, (t - 7) * v, (t - 6) * v);
+                        assertClose(what + " position " + t, want[t], got, 1e-5);
+                    }
+                    assertClose(what + ", a step after the passes", want[ids.length - 1], s.step(ids[ids.length - 1]), 1e-5);
+                    s.reset();
+                    assertClose(what + ", prefill", want[ids.length - 1], s.prefill(ids), 1e-5);
+                }
+                team.close();
+            }
+        }
+    }
+
+    @Test
+    void multiPositionPassesRefuseWhatDoesNotFitBeforeTouchingTheCache() {
+        DecoderOnly model = new DecoderOnly(small(), new Rng(3));
+        DecodeEngine.Session s = DecodeEngine.of(model, WeightMatrix.Format.F32).newSession(5);
+        s.forward(new int[] {1, 2, 3});
+        IllegalStateException full = assertThrows(IllegalStateException.class, () -> s.forward(new int[] {4, 5, 6}));
+        assertTrue(full.getMessage().contains("room for 2 more positions, not 3"), full.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> s.prefill(new int[] {4, 97}));
+        assertTrue(bad.getMessage().contains("token id 97"), bad.getMessage());
+        assertEquals(3, s.length(), "nothing was added");
+        float[][] want = moduleLogits(model, new int[] {1, 2, 3, 4, 5});
+        assertClose("the session still continues", want[4], s.prefill(new int[] {4, 5}), 1e-5);
+    }
+
+    @Test
     void bf16AndQ8LogitsStayWithinTheirTolerances() {
         DecoderOnly model = new DecoderOnly(small(), new Rng(4));
         int[] ids = {1, 2, 3, 4, 5, 6, 7, 8};
@@ -105,6 +162,12 @@ class DecodeEngineTest {
             DecodeEngine.Session s = DecodeEngine.of(model, f).newSession(ids.length);
             for (int t = 0; t < ids.length; t++) {
                 assertClose(f + " step " + t, want[t], s.step(ids[t]), 2e-2);
+            }
+            s.reset();
+            float[] all = s.forward(ids);                   // the same weights dequantized into the GEMM's panels
+            int v = model.config().vocabSize();
+            for (int t = 0; t < ids.length; t++) {
+                assertClose(f + " forward position " + t, want[t], java.util.Arrays.copyOfRange(all, t * v, (t + 1) * v), 2e-2);
             }
         }
     }

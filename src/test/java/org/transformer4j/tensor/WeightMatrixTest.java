@@ -82,6 +82,59 @@ class WeightMatrixTest {
     }
 
     @Test
+    void rowBlocksMatchTheReferenceRowByRowInEveryFormat() {
+        // multiplyRows packs W from each format into the GEMM's slivers: odd output counts (partial slivers and tiles),
+        // odd row counts (partial micro-tiles), depth over one KC block (1000 = 768 + 232, a second packed block that
+        // ends mid-chunk for bf16 and mid-block for Q8_0), and any split of the outputs.
+        Random rnd = new Random(11);
+        int[][] sizes = {{1, 1}, {5, 3}, {37, 19}, {70, 64}, {33, 1000}, {130, 768}};
+        int[] rowCounts = {1, 7, 13, 30};
+        try (Arena arena = Arena.ofConfined()) {
+            for (int[] size : sizes) {
+                int rows = size[0];
+                int cols = size[1];
+                float[] w = random(rnd, rows * cols);
+                float[] bias = random(rnd, rows);
+                WeightMatrix plain = WeightMatrix.f32(w, rows, cols);
+                WeightMatrix[] all = {plain, transposedF32(w, rows, cols, arena), WeightMatrix.convert(plain, WeightMatrix.Format.BF16),
+                    WeightMatrix.convert(plain, WeightMatrix.Format.Q8_0)};
+                for (int n : rowCounts) {
+                    int ldx = cols + 3;
+                    float[] x = random(rnd, 2 + n * ldx);
+                    for (WeightMatrix m : all) {
+                        String what = m.format() + (m == all[1] ? " transposed " : " ") + rows + "x" + cols + ", " + n + " rows";
+                        for (float[] b : new float[][] {null, bias}) {
+                            int ldy = rows + 1;
+                            float[] whole = null;
+                            for (int parts : new int[] {1, 2, 5}) {
+                                float[] got = new float[1 + n * ldy];
+                                for (int p = 0; p < parts; p++) {
+                                    m.multiplyRows(x, 2, ldx, n, b, got, 1, ldy, WorkerTeam.start(rows, p, parts, 1),
+                                            WorkerTeam.start(rows, p + 1, parts, 1));
+                                }
+                                for (int i = 0; i < n; i++) {
+                                    float[] want = new float[rows];
+                                    m.multiplyReference(x, 2 + i * ldx, b, want, 0, 0, rows);
+                                    for (int r = 0; r < rows; r++) {
+                                        assertEquals(want[r], got[1 + i * ldy + r], 1e-5 * Math.sqrt(cols) * 4 + 1e-6,
+                                                what + ", row " + i + " output " + r);
+                                    }
+                                    assertEquals(0f, got[1 + i * ldy + rows], what + ": nothing written past the outputs");
+                                }
+                                if (whole == null) {
+                                    whole = got;
+                                } else {
+                                    assertArrayEquals(whole, got, what + ": the same values however the outputs are split");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void theFormatsRoundTheWeightsAsDocumented() {
         Random rnd = new Random(5);
         int rows = 17;
