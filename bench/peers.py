@@ -113,7 +113,10 @@ def main():
     if "forward" in only:
         ours = run_json(t4j + ["forward", "--preset", "gpt2-124m", "--batch", "1", "--seq", "1024", "--reps", reps, "--json"])
         peer = run_json(torch + ["forward", "--batch", "1", "--seq", "1024", "--reps", reps, "--threads", str(a.threads)], env)
-        row("forward 1x1024 tokens/s", ours, peer, "tokens_per_s", 2.0, "PyTorch")
+        row("forward 1x1024 tokens/s (decode engine's multi-position pass)", ours, peer, "tokens_per_s", 2.0, "PyTorch")
+        module = run_json(t4j + ["forward", "--engine", "module", "--preset", "gpt2-124m", "--batch", "1", "--seq", "1024",
+                                 "--reps", reps, "--json"])
+        row("forward 1x1024 tokens/s (the module's forward)", module, peer, "tokens_per_s", None, "PyTorch")
     if "decode" in only:
         ours = run_json(t4j + ["decode", "--preset", "gpt2-124m", "--positions", "0,1000", "--json"])
         peer = run_json(torch + ["decode", "--positions", "0,1000", "--threads", str(a.threads)], env)
