@@ -1,6 +1,8 @@
 package org.transformer4j.train;
 
 import java.util.List;
+import org.transformer4j.tensor.OptimizerKernels;
+import org.transformer4j.tensor.Tensor;
 
 /**
  * The update shared by {@link Adam} and {@link AdamW}, in PyTorch's order of float32 operations:
@@ -26,6 +28,22 @@ abstract class AdamFamily extends GroupedOptimizer {
     @Override
     final String settingsText() {
         return settings.toString();
+    }
+
+    @Override
+    final boolean updateInPlace(Slot s, Tensor value, Tensor grad, double lr, boolean decay) {
+        OptimizerKernels.adam(value, grad, s.buffer(0), s.buffer(1), constants(s, lr, decay));
+        return true;
+    }
+
+    /** The step's constants, computed as {@link #update} computes them. */
+    private OptimizerKernels.AdamStep constants(Slot s, double lr, boolean decay) {
+        double wd = decay ? settings.weightDecay() : 0;
+        double bc1 = 1 - Math.pow(settings.beta1(), s.steps);
+        double bc2 = 1 - Math.pow(settings.beta2(), s.steps);
+        return new OptimizerKernels.AdamStep((float) settings.beta1(), (float) settings.beta2(), (float) (1 - settings.beta1()),
+                (float) (1 - settings.beta2()), (float) -(lr / bc1), (float) Math.sqrt(bc2), (float) settings.eps(),
+                decoupled ? 0f : (float) wd, decoupled && wd != 0, (float) (1 - lr * wd));
     }
 
     @Override

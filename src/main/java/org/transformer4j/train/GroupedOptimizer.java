@@ -14,9 +14,10 @@ import org.transformer4j.tensor.Tensor;
  * What every optimizer here shares: parameter groups, one slot per distinct parameter (tied ones once, under
  * their first name), per-parameter step counts and named float buffers, and the checkpoint state.
  *
- * <p>A step copies each parameter and gradient out ({@code toArray}), updates the copy in a plain loop that
- * mirrors PyTorch's float32 arithmetic, and writes it back with {@code assign}: two parameter-sized arrays and
- * one small tensor per parameter per step; the moment buffers are kept. A fused Kernels op can replace this.
+ * <p>A step updates each contiguous parameter in place when the optimizer has a kernel for it ({@link #updateInPlace}:
+ * Adam and AdamW, {@link org.transformer4j.tensor.OptimizerKernels}); otherwise it copies the parameter and gradient out
+ * ({@code toArray}), updates the copy in a plain loop that mirrors PyTorch's float32 arithmetic, and writes it back
+ * with {@code assign}. Both give the same values; the moment buffers are kept.
  */
 abstract class GroupedOptimizer implements Optimizer {
     private final List<ParameterGroup> groups;
@@ -91,6 +92,14 @@ abstract class GroupedOptimizer implements Optimizer {
      */
     abstract void update(Slot s, float[] p, float[] g, double lr, boolean decay);
 
+    /**
+     * The same update as {@link #update} applied to the contiguous parameter value in place, with the same results;
+     * false when this optimizer has no in-place kernel (then {@link #update} runs on copies).
+     */
+    boolean updateInPlace(Slot s, Tensor value, Tensor grad, double lr, boolean decay) {
+        return false;
+    }
+
     @Override
     public final void setLearningRate(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) {
@@ -116,9 +125,12 @@ abstract class GroupedOptimizer implements Optimizer {
                 continue;
             }
             Tensor value = s.param.value();
+            s.steps++;
+            if (value.isContiguous() && updateInPlace(s, value, grad, learningRate * s.group.lrScale(), s.group.decay())) {
+                continue;
+            }
             float[] p = value.toArray();
             float[] g = grad.toArray();
-            s.steps++;
             update(s, p, g, learningRate * s.group.lrScale(), s.group.decay());
             value.assign(Tensor.wrap(value.kernels(), p, value.shape()));
         }
