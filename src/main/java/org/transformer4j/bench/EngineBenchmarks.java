@@ -28,8 +28,8 @@ public final class EngineBenchmarks {
 
     /**
      * The logits of batch x seq random tokens on the decode engine's multi-position pass ({@code Session.forward}:
-     * every position's logits, as {@link ModelBenchmarks#forward} computes them on the module); tokens_per_s from the
-     * median pass. Each sequence is one session.
+     * every position's logits, as {@link ModelBenchmarks#forward} computes them on the module, written into one reused
+     * buffer); tokens_per_s from the median pass. Each sequence is one session.
      */
     public static BenchResult forward(String preset, WeightMatrix.Format format, int batch, int seq, int warmup, int reps)
             throws Exception {
@@ -52,10 +52,11 @@ public final class EngineBenchmarks {
             for (int b = 0; b < batch; b++) {
                 sessions[b] = engine.newSession(seq);
             }
+            float[] logits = new float[Math.multiplyExact(seq, vocab)];       // one buffer, reused by every pass
             s = Timing.time(warmup, reps, () -> {
                 for (int b = 0; b < batch; b++) {
                     sessions[b].reset();
-                    sessions[b].forward(ids[b]);
+                    sessions[b].forward(ids[b], logits);
                 }
             });
         }

@@ -49,10 +49,12 @@ final class BatchPass {
     }
 
     /**
-     * Feeds ids at the session's next positions. Returns the logits of every position (a new ids.length x vocab
-     * array) when all, else the session's logits buffer holding those after the last id.
+     * Feeds ids at the session's next positions. With out, writes the logits of every position into it (ids.length x
+     * vocab, row-major) and returns it; with out null, returns the session's logits buffer holding those after the
+     * last id.
      */
-    float[] run(int[] ids, boolean all) {
+    float[] run(int[] ids, float[] out) {
+        boolean all = out != null;
         int vocab = e.config.vocabSize();
         for (int id : ids) {
             if (id < 0 || id >= vocab) {
@@ -63,7 +65,7 @@ final class BatchPass {
             throw new IllegalStateException("the session has room for " + (s.capacity - s.length) + " more positions, not "
                     + ids.length + " (create it with more)");
         }
-        float[] logits = all ? new float[Math.multiplyExact(ids.length, vocab)] : null;
+        float[] logits = out;
         for (int from = 0; from < ids.length; from += block) {
             int n = Math.min(block, ids.length - from);
             float[] last = block(ids, from, n);                  // the block's final hidden states (n x d)

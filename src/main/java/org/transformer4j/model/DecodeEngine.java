@@ -295,7 +295,7 @@ public final class DecodeEngine implements AutoCloseable {
             if (ids.length == 1) {
                 return step(ids[0]);
             }
-            return batch().run(ids, false);
+            return batch().run(ids, null);
         }
 
         /**
@@ -306,7 +306,24 @@ public final class DecodeEngine implements AutoCloseable {
             if (ids.length == 0) {
                 throw new IllegalArgumentException("forward needs at least one id");
             }
-            return batch().run(ids, true);
+            return batch().run(ids, new float[Math.multiplyExact(ids.length, e.config.vocabSize())]);
+        }
+
+        /**
+         * As {@link #forward(int[])}, writing the logits into out (at least ids.length x vocab floats), which is
+         * returned: a caller that runs many passes reuses one buffer instead of allocating 200 MB per 1024 GPT-2
+         * positions.
+         */
+        public float[] forward(int[] ids, float[] out) {
+            if (ids.length == 0) {
+                throw new IllegalArgumentException("forward needs at least one id");
+            }
+            long need = (long) ids.length * e.config.vocabSize();
+            if (out.length < need) {
+                throw new IllegalArgumentException("the logits buffer holds " + out.length + " floats; " + ids.length
+                        + " positions need " + need);
+            }
+            return batch().run(ids, out);
         }
 
         private BatchPass batch() {

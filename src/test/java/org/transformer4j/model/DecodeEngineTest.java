@@ -147,9 +147,14 @@ class DecodeEngineTest {
         assertTrue(full.getMessage().contains("room for 2 more positions, not 3"), full.getMessage());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> s.prefill(new int[] {4, 97}));
         assertTrue(bad.getMessage().contains("token id 97"), bad.getMessage());
+        IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> s.forward(new int[] {4}, new float[96]));
+        assertTrue(small.getMessage().contains("holds 96 floats; 1 positions need 97"), small.getMessage());
         assertEquals(3, s.length(), "nothing was added");
         float[][] want = moduleLogits(model, new int[] {1, 2, 3, 4, 5});
-        assertClose("the session still continues", want[4], s.prefill(new int[] {4, 5}), 1e-5);
+        float[] out = new float[2 * 97 + 5];
+        assertTrue(out == s.forward(new int[] {4, 5}, out), "the logits go into the caller's buffer");
+        assertClose("the session still continues", want[4], java.util.Arrays.copyOfRange(out, 97, 2 * 97), 1e-5);
+        assertClose("the position before it", want[3], java.util.Arrays.copyOfRange(out, 0, 97), 1e-5);
     }
 
     @Test
