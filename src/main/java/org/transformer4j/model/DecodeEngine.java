@@ -232,7 +232,10 @@ public final class DecodeEngine implements AutoCloseable {
         final float[][] keys;      // per layer and head: blocks of 16 positions, each (headDim, 16)
         final int keyCapacity;     // capacity rounded up to whole blocks
         final float[][] values;
-        private final float[] scores;      // per team part: capacity floats
+        private final float[] scores;      // per head: capacity floats
+        private final float[] headMax;     // per head: the largest score
+        private final float[] headSum;     // per head: the sum of the exponentials
+        private final float[] lanes;       // per head: one vector's room for expShifted
         final float[] sinusoids;   // (capacity, d) for sinusoidal positions, else null
         private final Product product = new Product();
         private final Attend attend = new Attend();
@@ -241,6 +244,8 @@ public final class DecodeEngine implements AutoCloseable {
         // compilation, whose inlining budget then runs out (the kernels' vectors get boxed: allocation per token).
         private final WorkerTeam.Job productJob = product;
         private final WorkerTeam.Job attendJob = attend;
+        private final WorkerTeam.Job expJob = new AttendExp();
+        private final WorkerTeam.Job valuesJob = new AttendValues();
         private final WorkerTeam.Job activateJob = new Activate();
         int length;
         private BatchPass batch;
@@ -263,7 +268,10 @@ public final class DecodeEngine implements AutoCloseable {
             this.keyCapacity = (capacity + DecodeOps.KEY_BLOCK - 1) / DecodeOps.KEY_BLOCK * DecodeOps.KEY_BLOCK;
             this.keys = new float[c.decoderLayers()][Math.multiplyExact(keyCapacity, d)];
             this.values = new float[c.decoderLayers()][Math.multiplyExact(capacity, d)];
-            this.scores = new float[Math.multiplyExact(e.team.size(), capacity)];
+            this.scores = new float[Math.multiplyExact(heads, capacity)];
+            this.headMax = new float[heads];
+            this.headSum = new float[heads];
+            this.lanes = new float[heads * DecodeOps.LANES];
             this.sinusoids = c.positions() == Positions.SINUSOIDAL ? Embeddings.sinusoid(0, capacity, d).toArray() : null;
         }
 
@@ -371,7 +379,7 @@ public final class DecodeEngine implements AutoCloseable {
                 norm(pre ? x : null, layer.norm1Weight(), layer.norm1Bias());
                 multiply(layer.qkv(), pre ? normed : x, layer.qkvBias(), qkv);
                 float[] k = keys[l];
-                for (int h = 0; h < heads; h++) {                  // keys in transposed blocks (DecodeOps.attendOne)
+                for (int h = 0; h < heads; h++) {                  // keys in transposed blocks (DecodeOps.attendScores)
                     for (int j = 0; j < headDim; j++) {
                         k[h * keyCapacity * headDim + DecodeOps.keyIndex(pos, j, headDim)] = qkv[d + h * headDim + j];
                     }
@@ -382,6 +390,8 @@ public final class DecodeEngine implements AutoCloseable {
                 attend.layer = l;
                 attend.count = pos + 1;
                 e.team.run(attendJob);
+                e.team.run(expJob);
+                e.team.run(valuesJob);
                 multiply(layer.out(), attended, layer.outBias(), projected);
                 residual(pre, layer.norm1Weight(), layer.norm1Bias());
                 norm(pre ? x : null, layer.norm2Weight(), layer.norm2Bias());
@@ -469,7 +479,12 @@ public final class DecodeEngine implements AutoCloseable {
             }
         }
 
-        /** Attention of the newest position over the cache of one layer, split over the team by heads. */
+        /**
+         * Attention of the newest position over the cache of one layer, in three jobs split over the team by heads:
+         * scores (this one), their softmax ({@link AttendExp}) and the weighted sum of values ({@link AttendValues}).
+         * Three jobs, so that the softmax's vector exp is compiled in a small method of its own (inlined into one big
+         * job it boxed its vectors), at the cost of two more hand-offs to the team per layer.
+         */
         private final class Attend implements WorkerTeam.Job {
             int layer;
             int count;
@@ -479,9 +494,33 @@ public final class DecodeEngine implements AutoCloseable {
                 int from = WorkerTeam.start(heads, part, parts, 1);
                 int to = WorkerTeam.start(heads, part + 1, parts, 1);
                 for (int h = from; h < to; h++) {
-                    int base = h * capacity * headDim;
-                    DecodeOps.attendOne(qkv, h * headDim, keys[layer], h * keyCapacity * headDim, values[layer], base, count,
-                            headDim, scale, scores, part * capacity, attended, h * headDim);
+                    headMax[h] = DecodeOps.attendScores(qkv, h * headDim, keys[layer], h * keyCapacity * headDim, count,
+                            headDim, scale, scores, h * capacity);
+                }
+            }
+        }
+
+        /** The softmax of each head's scores (see {@link Attend}). */
+        private final class AttendExp implements WorkerTeam.Job {
+            @Override
+            public void run(int part, int parts) {
+                int from = WorkerTeam.start(heads, part, parts, 1);
+                int to = WorkerTeam.start(heads, part + 1, parts, 1);
+                for (int h = from; h < to; h++) {
+                    headSum[h] = DecodeOps.expShifted(scores, h * capacity, attend.count, headMax[h], lanes, h * DecodeOps.LANES);
+                }
+            }
+        }
+
+        /** Each head's weighted sum of values (see {@link Attend}). */
+        private final class AttendValues implements WorkerTeam.Job {
+            @Override
+            public void run(int part, int parts) {
+                int from = WorkerTeam.start(heads, part, parts, 1);
+                int to = WorkerTeam.start(heads, part + 1, parts, 1);
+                for (int h = from; h < to; h++) {
+                    DecodeOps.attendValues(scores, h * capacity, 1f / headSum[h], values[attend.layer], h * capacity * headDim,
+                            attend.count, headDim, attended, h * headDim);
                 }
             }
         }

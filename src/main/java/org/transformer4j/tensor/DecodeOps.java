@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link WeightMatrix} products on a {@link WorkerTeam}) allocates nothing per token. Each matches the
  * corresponding {@link Kernels} operation of the training path within float rounding.
  *
- * <p>Methods that use the Vector API ({@link #activate}, {@link #attendOne}) should be called from small
+ * <p>Methods that use the Vector API ({@link #activate}, {@link #attendScores}, {@link #expShifted}) should be called from small
  * methods, such as a {@link WorkerTeam.Job}'s run: inlined deep into a big caller, C2 may run out of inlining
  * budget and leave the vector operations as calls that box every vector (the allocation a decode step must
  * not make).
@@ -17,6 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
 public final class DecodeOps {
     private static final VectorSpecies<Float> S = VectorLanes.S;
     private static final int L = S.length();
+
+    /** Floats in one vector (the room {@link #expShifted} needs for its lanes). */
+    public static final int LANES = L;
 
     private DecodeOps() {
     }
@@ -94,14 +97,15 @@ public final class DecodeOps {
     }
 
     /**
-     * One query against positions 0..count-1 of one head's cache: softmax(scale q k_t) weighted sum of v_t into
-     * out[outOff .. outOff+d). The head's keys are stored in blocks of {@link #KEY_BLOCK} positions, each block
+     * One query against positions 0..count-1 of one head's cache, softmax(scale q k_t) weighted sum of v_t, in three
+     * steps that a caller runs as jobs of their own (the decode engine): this one writes scale q k_t into
+     * scores[scoresOff + t] for t < count and returns their maximum; then {@link #expShifted}, then
+     * {@link #attendValues}. The head's keys are stored in blocks of {@link #KEY_BLOCK} positions, each block
      * transposed (component j of its positions side by side: keys[kOff + (t / B) * d * B + j * B + t % B]), so a
-     * block's scores come from d vector FMAs over 4 contiguous KiB (d = 64), without horizontal sums; the values
-     * position after position (d floats each) from vOff. scores[scoresOff .. scoresOff+count) is scratch.
+     * block's scores come from d vector FMAs over 4 contiguous KiB (d = 64), without horizontal sums.
      */
-    public static void attendOne(float[] q, int qOff, float[] keys, int kOff, float[] values, int vOff,
-                                 int count, int d, float scale, float[] scores, int scoresOff, float[] out, int outOff) {
+    public static float attendScores(float[] q, int qOff, float[] keys, int kOff, int count, int d, float scale,
+                                     float[] scores, int scoresOff) {
         int full = L == KEY_BLOCK ? count - count % KEY_BLOCK : 0;
         scores(q, qOff, keys, kOff, full, d, scale, scores, scoresOff);
         scoresTail(q, qOff, keys, kOff, full, count, d, scale, scores, scoresOff);
@@ -109,20 +113,49 @@ public final class DecodeOps {
         for (int t = 0; t < count; t++) {
             max = Math.max(max, scores[scoresOff + t]);
         }
-        double sum = 0;
-        for (int t = 0; t < count; t++) {       // scalar exp: a vector exp inlined here boxed its vectors (C2's budget)
-            float e = (float) Math.exp(scores[scoresOff + t] - max);
-            scores[scoresOff + t] = e;
-            sum += e;
+        return max;
+    }
+
+    /**
+     * The second step: s[off + t] = exp(s[off + t] - max) for t < n, a vector at a time; returns their sum (the
+     * lanes' sums stored to lanes[lanesOff ..], one vector's room, and added in lane order, then the tail). Called from
+     * a small method of its own (a job's run): inlined deep into a big one, the vector exp's vectors get boxed; and
+     * the lanes go through memory because a vector handed to a helper that C2 does not inline is boxed too.
+     */
+    public static float expShifted(float[] s, int off, int n, float max, float[] lanes, int lanesOff) {
+        FloatVector sum = FloatVector.zero(S);
+        int t = 0;
+        for (; t + L <= n; t += L) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, s, off + t).sub(max));
+            e.intoArray(s, off + t);
+            sum = sum.add(e);
         }
-        float inv = (float) (1.0 / sum);
+        sum.intoArray(lanes, lanesOff);
+        float total = 0f;
+        for (int i = 0; i < L; i++) {
+            total += lanes[lanesOff + i];
+        }
+        for (; t < n; t++) {
+            float e = (float) Math.exp(s[off + t] - max);
+            s[off + t] = e;
+            total += e;
+        }
+        return total;
+    }
+
+    /**
+     * The third step: out[outOff .. outOff+d) = inv * sum_t p_t v_t over the count cached values from vOff (d floats
+     * each, position after position).
+     */
+    public static void attendValues(float[] p, int pOff, float inv, float[] values, int vOff, int count, int d, float[] out,
+                                    int outOff) {
         if (d == 4 * L) {
-            weightedSum4(scores, scoresOff, inv, values, vOff, count, out, outOff);
+            weightedSum4(p, pOff, inv, values, vOff, count, out, outOff);
             return;
         }
         java.util.Arrays.fill(out, outOff, outOff + d, 0f);
         for (int t = 0; t < count; t++) {
-            axpy(scores[scoresOff + t] * inv, values, vOff + t * d, out, outOff, d);
+            axpy(p[pOff + t] * inv, values, vOff + t * d, out, outOff, d);
         }
     }
 
@@ -163,10 +196,10 @@ public final class DecodeOps {
                 out, oOffs, ldo);
     }
 
-    /** Positions per block of the key layout of {@link #attendOne}. */
+    /** Positions per block of the key layout of {@link #attendScores}. */
     public static final int KEY_BLOCK = 16;
 
-    /** Where component j of position t of a head's keys lies, from the head's start (the layout of attendOne). */
+    /** Where component j of position t of a head's keys lies, from the head's start (the layout of attendScores). */
     public static int keyIndex(int t, int j, int d) {
         return (t / KEY_BLOCK) * d * KEY_BLOCK + j * KEY_BLOCK + t % KEY_BLOCK;
     }
