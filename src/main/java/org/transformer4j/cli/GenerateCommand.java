@@ -84,7 +84,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--weights", paramLabel = "FORMAT", defaultValue = "f32",
             description = "Weights for decoding: f32 (as stored, memory-mapped), bf16 or q8_0 (converted when loading; "
-                    + "faster, logits within about 1% of fp32's) (default: ${DEFAULT-VALUE}).")
+                    + "faster, logits within about 1%% of fp32's) (default: ${DEFAULT-VALUE}).")
     String weights;
 
     @Option(names = "--engine", paramLabel = "fast|module", defaultValue = "fast",
