@@ -14,6 +14,13 @@ final class WeightGemm {
     private WeightGemm() {
     }
 
+    static {
+        // The formats' packing reads whole bf16 chunks (2 vectors) and Q8_0 blocks (32) from each block's start.
+        if (VectorGemm.KC % Math.max(2 * VectorLanes.L, Q8Matrix.BLOCK) != 0) {
+            throw new AssertionError("KC = " + VectorGemm.KC + " must be a multiple of the bf16 chunk and the Q8_0 block");
+        }
+    }
+
     static void multiply(StoredMatrix w, float[] x, int xOff, int ldx, int n, float[] bias, float[] y, int yOff, int ldy,
                          int from, int to) {
         if (n <= 0 || from >= to) {
