@@ -194,6 +194,12 @@ class DecodeEngineTest {
                     float[] logits = s.step(ids[t]);
                     Approx.assertMatches("prompt " + i + " position " + t, hf.select(0, t), Tensor.of(logits.clone(), v), 1e-4);
                 }
+                DecodeEngine.Session all = engine.newSession(ids.length);     // every position in one multi-position pass
+                float[] rows = all.forward(ids);
+                for (int t = 0; t < ids.length; t++) {
+                    Approx.assertMatches("prompt " + i + " position " + t + " (forward)", hf.select(0, t),
+                            Tensor.of(java.util.Arrays.copyOfRange(rows, t * v, (t + 1) * v), v), 1e-4);
+                }
                 int[] got = new int[greedy.length];
                 float[] logits = null;
                 for (int t = 0; t < greedy.length; t++) {
