@@ -40,6 +40,19 @@ class DecodeEngineTest {
                 .withMaxPositions(40).withDropout(0f);
     }
 
+    /** Pre-LN GPT-2; Post-LN with sinusoids, ReLU and an untied biased head; RMSNorm without positions or biases; then more. */
+    private static TransformerConfig[] architectures(TransformerConfig... more) {
+        TransformerConfig[] base = {
+            small(),
+            small().withNormPlacement(NormPlacement.POST).withFinalNorm(false).withPositions(Positions.SINUSOIDAL)
+                    .withActivation(Activation.RELU).withTieOutput(false).withOutputBias(true),
+            small().withNorm(NormLayer.Kind.RMS_NORM).withPositions(Positions.NONE).withActivation(Activation.SILU)
+                    .withBias(false).withScaleEmbeddings(true)};
+        TransformerConfig[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
     /** The module's logits at each position when the ids are fed one at a time with its KV cache. */
     private static float[][] moduleLogits(DecoderOnly model, int[] ids) {
         float[][] out = new float[ids.length][];
@@ -66,14 +79,9 @@ class DecodeEngineTest {
 
     @Test
     void fp32LogitsEqualTheModulesForEachArchitecture() {
-        TransformerConfig[] configs = {
-            small(),
-            small().withNormPlacement(NormPlacement.POST).withFinalNorm(false).withPositions(Positions.SINUSOIDAL)
-                    .withActivation(Activation.RELU).withTieOutput(false).withOutputBias(true),
-            small().withNorm(NormLayer.Kind.RMS_NORM).withPositions(Positions.NONE).withActivation(Activation.SILU)
-                    .withBias(false).withScaleEmbeddings(true),
+        TransformerConfig[] configs = architectures(
             small().withActivation(Activation.GELU).withHeads(1).withDecoderLayers(1),
-            small().withHeads(2).withDModel(128)};   // head size 64: the attention path of GPT-2's sizes
+            small().withHeads(2).withDModel(128));   // head size 64: the attention path of GPT-2's sizes
         int[] ids = {5, 17, 3, 96, 0, 41, 41, 7, 12, 60, 2, 33};
         for (TransformerConfig c : configs) {
             DecoderOnly model = new DecoderOnly(c, new Rng(11));
@@ -100,13 +108,7 @@ class DecodeEngineTest {
         // Session.forward runs matrix-matrix products over blocks of positions: every position's logits against the
         // module's, a second call continuing the cache (attention over keys cached before the block), blocks shorter
         // than the call, any team size; and single steps after it see the cache it wrote.
-        TransformerConfig[] configs = {
-            small(),
-            small().withNormPlacement(NormPlacement.POST).withFinalNorm(false).withPositions(Positions.SINUSOIDAL)
-                    .withActivation(Activation.RELU).withTieOutput(false).withOutputBias(true),
-            small().withNorm(NormLayer.Kind.RMS_NORM).withPositions(Positions.NONE).withActivation(Activation.SILU)
-                    .withBias(false).withScaleEmbeddings(true),
-            small().withHeads(2).withDModel(128).withDFF(300)};
+        TransformerConfig[] configs = architectures(small().withHeads(2).withDModel(128).withDFF(300));
         int[] ids = {5, 17, 3, 96, 0, 41, 41, 7, 12, 60, 2, 33, 8, 8, 90, 1, 64, 23, 50, 11};
         for (TransformerConfig c : configs) {
             DecoderOnly model = new DecoderOnly(c, new Rng(12));
