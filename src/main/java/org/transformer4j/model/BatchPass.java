@@ -61,10 +61,7 @@ final class BatchPass {
                 throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + vocab);
             }
         }
-        if (s.length + ids.length > s.capacity) {
-            throw new IllegalStateException("the session has room for " + (s.capacity - s.length) + " more positions, not "
-                    + ids.length + " (create it with more)");
-        }
+        s.requireRoom(ids.length);
         float[] logits = out;
         for (int from = 0; from < ids.length; from += block) {
             int n = Math.min(block, ids.length - from);

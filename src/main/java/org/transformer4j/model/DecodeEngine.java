@@ -314,7 +314,16 @@ public final class DecodeEngine implements AutoCloseable {
             if (ids.length == 0) {
                 throw new IllegalArgumentException("forward needs at least one id");
             }
+            requireRoom(ids.length);                             // before allocating the logits
             return batch().run(ids, new float[Math.multiplyExact(ids.length, e.config.vocabSize())]);
+        }
+
+        /** Refuses n more positions when they do not fit (nothing changed). */
+        void requireRoom(int n) {
+            if (length + (long) n > capacity) {
+                throw new IllegalStateException("the session has room for " + (capacity - length) + " more positions, not "
+                        + n + " (create it with more)");
+            }
         }
 
         /**
@@ -348,11 +357,11 @@ public final class DecodeEngine implements AutoCloseable {
 
         /** Feeds one id at the next position and returns the next-token logits (vocab floats, reused buffer). */
         public float[] step(int id) {
-            advance(id, true);
+            advance(id);
             return logits;
         }
 
-        private void advance(int id, boolean wantLogits) {
+        private void advance(int id) {
             TransformerConfig c = e.config;
             if (id < 0 || id >= c.vocabSize()) {
                 throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + c.vocabSize());
@@ -401,9 +410,6 @@ public final class DecodeEngine implements AutoCloseable {
                 residual(pre, layer.norm2Weight(), layer.norm2Bias());
             }
             length++;
-            if (!wantLogits) {
-                return;
-            }
             float[] last = x;
             if (e.finalWeight != null) {
                 norm(x, e.finalWeight, e.finalBias);
