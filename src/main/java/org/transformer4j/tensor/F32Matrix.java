@@ -125,6 +125,13 @@ final class F32Matrix extends StoredMatrix {
         }
         long stride = (long) rows * Float.BYTES;
         int i = 0;
+        // Eight stored rows per pass over y where they fit (y loaded and stored once per eight rows), then four, then
+        // one; each y element is the same FMA chain over the inputs in order either way.
+        if (to - from >= L) {
+            for (; i + 8 <= cols; i += 8) {
+                eightRows(x, xOff, y, yOff, from, to, i, stride);
+            }
+        }
         for (; i + 4 <= cols; i += 4) {
             float x0 = x[xOff + i];
             float x1 = x[xOff + i + 1];
@@ -161,6 +168,41 @@ final class F32Matrix extends StoredMatrix {
             for (int j = from; j < to; j++) {
                 y[yOff + j] = Math.fma(data.get(LE, b0 + (long) j * Float.BYTES), xi, y[yOff + j]);
             }
+        }
+    }
+
+    /** y[from..to) += x[i..i+8) times stored rows i..i+7 (whole vectors; the tail of the range by scalars). */
+    private void eightRows(float[] x, int xOff, float[] y, int yOff, int from, int to, int i, long stride) {
+        FloatVector v0 = FloatVector.broadcast(S, x[xOff + i]);
+        FloatVector v1 = FloatVector.broadcast(S, x[xOff + i + 1]);
+        FloatVector v2 = FloatVector.broadcast(S, x[xOff + i + 2]);
+        FloatVector v3 = FloatVector.broadcast(S, x[xOff + i + 3]);
+        FloatVector v4 = FloatVector.broadcast(S, x[xOff + i + 4]);
+        FloatVector v5 = FloatVector.broadcast(S, x[xOff + i + 5]);
+        FloatVector v6 = FloatVector.broadcast(S, x[xOff + i + 6]);
+        FloatVector v7 = FloatVector.broadcast(S, x[xOff + i + 7]);
+        long b0 = i * stride;
+        int j = from;
+        for (; j + L <= to; j += L) {
+            long o = b0 + (long) j * Float.BYTES;
+            FloatVector acc = FloatVector.fromArray(S, y, yOff + j);
+            acc = FloatVector.fromMemorySegment(S, data, o, ByteOrder.LITTLE_ENDIAN).fma(v0, acc);
+            acc = FloatVector.fromMemorySegment(S, data, o + stride, ByteOrder.LITTLE_ENDIAN).fma(v1, acc);
+            acc = FloatVector.fromMemorySegment(S, data, o + 2 * stride, ByteOrder.LITTLE_ENDIAN).fma(v2, acc);
+            acc = FloatVector.fromMemorySegment(S, data, o + 3 * stride, ByteOrder.LITTLE_ENDIAN).fma(v3, acc);
+            acc = FloatVector.fromMemorySegment(S, data, o + 4 * stride, ByteOrder.LITTLE_ENDIAN).fma(v4, acc);
+            acc = FloatVector.fromMemorySegment(S, data, o + 5 * stride, ByteOrder.LITTLE_ENDIAN).fma(v5, acc);
+            acc = FloatVector.fromMemorySegment(S, data, o + 6 * stride, ByteOrder.LITTLE_ENDIAN).fma(v6, acc);
+            acc = FloatVector.fromMemorySegment(S, data, o + 7 * stride, ByteOrder.LITTLE_ENDIAN).fma(v7, acc);
+            acc.intoArray(y, yOff + j);
+        }
+        for (; j < to; j++) {
+            long o = b0 + (long) j * Float.BYTES;
+            float s = y[yOff + j];
+            for (int k = 0; k < 8; k++) {
+                s = Math.fma(data.get(LE, o + k * stride), x[xOff + i + k], s);
+            }
+            y[yOff + j] = s;
         }
     }
 
