@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * fp32 weights over a memory segment (a float array's, or a mapped file's, used without a copy). Output-major
  * storage (torch's Linear layout) is multiplied as one dot product per output; input-major storage (GPT-2's
- * Conv1D layout) as a sum of the stored rows scaled by the inputs, over a slice of the outputs, four rows at a
- * time so each slice of y is loaded and stored once per four rows of W.
+ * Conv1D layout) as a sum of the stored rows scaled by the inputs, over a slice of the outputs, eight rows at a
+ * time so each slice of y is loaded and stored once per eight rows of W.
  */
 final class F32Matrix extends StoredMatrix {
     private static final VectorSpecies<Float> S = VectorLanes.S;
@@ -118,49 +118,17 @@ final class F32Matrix extends StoredMatrix {
         y[yOff + r3] = VectorLanes.sum(a3) + (bias == null ? 0f : bias[r3]);
     }
 
-    /** y[from..to) = bias + sum over inputs i of x[i] W^T[i, from..to), four stored rows at a time. */
+    /** y[from..to) = bias + sum over inputs i of x[i] W^T[i, from..to), eight stored rows at a time. */
     private void sumOfRows(float[] x, int xOff, float[] bias, float[] y, int yOff, int from, int to) {
         for (int j = from; j < to; j++) {
             y[yOff + j] = bias == null ? 0f : bias[j];
         }
         long stride = (long) rows * Float.BYTES;
         int i = 0;
-        // Eight stored rows per pass over y where they fit (y loaded and stored once per eight rows), then four, then
-        // one; each y element is the same FMA chain over the inputs in order either way.
-        if (to - from >= L) {
-            for (; i + 8 <= cols; i += 8) {
-                eightRows(x, xOff, y, yOff, from, to, i, stride);
-            }
-        }
-        for (; i + 4 <= cols; i += 4) {
-            float x0 = x[xOff + i];
-            float x1 = x[xOff + i + 1];
-            float x2 = x[xOff + i + 2];
-            float x3 = x[xOff + i + 3];
-            FloatVector v0 = FloatVector.broadcast(S, x0);
-            FloatVector v1 = FloatVector.broadcast(S, x1);
-            FloatVector v2 = FloatVector.broadcast(S, x2);
-            FloatVector v3 = FloatVector.broadcast(S, x3);
-            long b0 = i * stride;
-            int j = from;
-            for (; j + L <= to; j += L) {
-                long o = b0 + (long) j * Float.BYTES;
-                FloatVector acc = FloatVector.fromArray(S, y, yOff + j);
-                acc = FloatVector.fromMemorySegment(S, data, o, ByteOrder.LITTLE_ENDIAN).fma(v0, acc);
-                acc = FloatVector.fromMemorySegment(S, data, o + stride, ByteOrder.LITTLE_ENDIAN).fma(v1, acc);
-                acc = FloatVector.fromMemorySegment(S, data, o + 2 * stride, ByteOrder.LITTLE_ENDIAN).fma(v2, acc);
-                acc = FloatVector.fromMemorySegment(S, data, o + 3 * stride, ByteOrder.LITTLE_ENDIAN).fma(v3, acc);
-                acc.intoArray(y, yOff + j);
-            }
-            for (; j < to; j++) {
-                long o = b0 + (long) j * Float.BYTES;
-                float s = y[yOff + j];
-                s = Math.fma(data.get(LE, o), x0, s);
-                s = Math.fma(data.get(LE, o + stride), x1, s);
-                s = Math.fma(data.get(LE, o + 2 * stride), x2, s);
-                s = Math.fma(data.get(LE, o + 3 * stride), x3, s);
-                y[yOff + j] = s;
-            }
+        // Eight stored rows per pass over y (y loaded and stored once per eight rows), then the last inputs one by one;
+        // each y element is the same FMA chain over the inputs in order either way.
+        for (; i + 8 <= cols; i += 8) {
+            eightRows(x, xOff, y, yOff, from, to, i, stride);
         }
         for (; i < cols; i++) {
             float xi = x[xOff + i];
