@@ -175,16 +175,7 @@ final class Bf16Matrix extends StoredMatrix {
     public void row(int r, float[] out, int off) {
         int base = r * stride;
         for (int c = 0; c < cols; c++) {
-            int k = c / (2 * L);
-            int bits;
-            if (k < chunks) {
-                int j = c % (2 * L);
-                int v = data[base + k * L + (j % L)];
-                bits = j < L ? v << 16 : v & 0xffff0000;
-            } else {
-                bits = data[base + chunks * L + (c - chunks * 2 * L)] << 16;
-            }
-            out[off + c] = Float.intBitsToFloat(bits);
+            out[off + c] = value(base, c);
         }
     }
 }

@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -186,25 +185,19 @@ final class F32Matrix extends StoredMatrix {
     }
 
     @Override
+    void packPanel(float[] dst, int r0, int n, int c0, int kc, GemmPacking.Workspace ws) {
+        if (!transposed && heap != null) {
+            // A float array, W row-major: op(B) = W^T is the matmul path's transposed B, packed by its gathers.
+            GemmPacking.packB(dst, ws.map, true, heap, 0, cols, c0, kc, r0, n);
+            return;
+        }
+        super.packPanel(dst, r0, n, c0, kc, ws);
+    }
+
+    @Override
     void packSliver(float[] dst, int dOff, int r0, int n, int c0, int kc, GemmPacking.Workspace ws) {
         if (!transposed) {
-            if (heap == null) {
-                super.packSliver(dst, dOff, r0, n, c0, kc, ws);
-                return;
-            }
-            // A float array: gather the sliver's rows straight from it (no copy of the rows first).
-            int nr = VectorGemm.NR;
-            int[] map = ws.map;
-            for (int j = 0; j < nr; j++) {
-                map[j] = j < n ? j * cols : 0;
-            }
-            int src = r0 * cols + c0;
-            for (int v = 0; v < nr; v += L) {
-                VectorMask<Float> m = S.indexInRange(v, n);
-                for (int p = 0; p < kc; p++) {
-                    FloatVector.fromArray(S, heap, src + p, map, v, m).intoArray(dst, dOff + p * nr + v);
-                }
-            }
+            super.packSliver(dst, dOff, r0, n, c0, kc, ws);
             return;
         }
         // Stored input-major: the sliver's NR outputs at input c0 + p are contiguous, so it is a copy.

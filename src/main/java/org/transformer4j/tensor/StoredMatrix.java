@@ -51,9 +51,20 @@ abstract sealed class StoredMatrix implements WeightMatrix permits F32Matrix, Bf
     }
 
     /**
-     * Writes dst[dOff + p * NR + j] = W[r0 + j, c0 + p] for p < kc and j < NR (VectorGemm's packed B sliver), zero
-     * for j >= n. c0 is a multiple of VectorGemm.KC. This default decodes the n rows with {@link #decodeRows} and
-     * transposes them by gathers.
+     * Packs outputs [r0, r0 + n) and inputs [c0, c0 + kc) as VectorGemm's B panel of op(B) = W^T: slivers of NR
+     * outputs, element (p, j) of sliver s at dst[s * NR * kc + p * NR + j], zero past n. c0 is a multiple of
+     * VectorGemm.KC.
+     */
+    void packPanel(float[] dst, int r0, int n, int c0, int kc, GemmPacking.Workspace ws) {
+        int nr = VectorGemm.NR;
+        for (int s = 0; s * nr < n; s++) {
+            packSliver(dst, s * nr * kc, r0 + s * nr, Math.min(nr, n - s * nr), c0, kc, ws);
+        }
+    }
+
+    /**
+     * One sliver of {@link #packPanel}: dst[dOff + p * NR + j] = W[r0 + j, c0 + p] for p < kc and j < NR, zero for
+     * j >= n. This default decodes the n rows with {@link #decodeRows} and transposes them by gathers.
      */
     void packSliver(float[] dst, int dOff, int r0, int n, int c0, int kc, GemmPacking.Workspace ws) {
         int nr = VectorGemm.NR;

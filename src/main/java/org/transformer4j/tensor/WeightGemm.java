@@ -3,7 +3,7 @@ package org.transformer4j.tensor;
 /**
  * Y = X W^T + b for a stored weight matrix W and many rows of X ({@link WeightMatrix#multiplyRows}): the packed
  * GEMM of {@link VectorGemm} (same blocking, micro-kernel and tile stores), with W's panels packed from its own
- * storage format by {@link StoredMatrix#packSliver}. bf16 and Q8_0 weights are dequantized while packing, so the
+ * storage format by {@link StoredMatrix#packPanel}. bf16 and Q8_0 weights are dequantized while packing, so the
  * micro-kernel always multiplies fp32 and each weight is decoded once per block of up to MC rows of X instead of
  * once per row. The bias is added where a tile is first stored.
  *
@@ -35,9 +35,7 @@ final class WeightGemm {
             for (int pc = 0; pc < k; pc += VectorGemm.KC) {
                 int kc = Math.min(VectorGemm.KC, k - pc);
                 float[] bp = ws.b(VectorGemm.ceilDiv(nc, nr) * nr * kc);
-                for (int s = 0; s * nr < nc; s++) {
-                    w.packSliver(bp, s * nr * kc, jc + s * nr, Math.min(nr, nc - s * nr), pc, kc, ws);
-                }
+                w.packPanel(bp, jc, nc, pc, kc, ws);
                 boolean first = pc == 0;
                 for (int ic = 0; ic < n; ic += VectorGemm.MC) {
                     int mc = Math.min(VectorGemm.MC, n - ic);
