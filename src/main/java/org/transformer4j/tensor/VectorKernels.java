@@ -83,11 +83,11 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void unary(UnaryOp op, float[] x, int xOff, float[] y, int yOff, int n) {
+        if (op == UnaryOp.GELU_TANH) {
+            parallel.forRange(n, GRAIN, (i0, i1) -> geluTanh(x, xOff, y, yOff, i0, i1));
+            return;
+        }
         parallel.forRange(n, GRAIN, (i0, i1) -> {
-            if (op == UnaryOp.GELU_TANH) {
-                geluTanh(x, xOff, y, yOff, i0, i1);
-                return;
-            }
             for (int i = i0; i < i1; i += L) {
                 VectorMask<Float> m = tail(i, i1);
                 VectorMath.unary(op, FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
@@ -97,11 +97,11 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void unaryBackward(UnaryOp op, float[] x, int xOff, float[] gy, int gyOff, float[] gx, int gxOff, int n) {
+        if (op == UnaryOp.GELU_TANH) {
+            parallel.forRange(n, GRAIN, (i0, i1) -> geluTanhBackward(x, xOff, gy, gyOff, gx, gxOff, i0, i1));
+            return;
+        }
         parallel.forRange(n, GRAIN, (i0, i1) -> {
-            if (op == UnaryOp.GELU_TANH) {
-                geluTanhBackward(x, xOff, gy, gyOff, gx, gxOff, i0, i1);
-                return;
-            }
             for (int i = i0; i < i1; i += L) {
                 VectorMask<Float> m = tail(i, i1);
                 FloatVector d = VectorMath.unaryGrad(op, FloatVector.fromArray(S, x, xOff + i, m));
@@ -110,8 +110,9 @@ public final class VectorKernels implements Kernels {
         });
     }
 
-    // GELU-tanh (GPT-2's activation) gets loops of its own: inside the generic loop (a switch over every op) C2
-    // reaches its inlining node limit and leaves vector operations boxed, many times slower (docs/PERFORMANCE.md).
+    // GELU-tanh (GPT-2's activation) gets loops and tasks of its own: inside the generic loop (a switch over every op)
+    // C2 reaches its inlining node limit and leaves vector operations boxed, many times slower (docs/PERFORMANCE.md);
+    // a task that holds both the GELU call and the generic loop still boxed the backward's vectors.
     // Full vectors first, then one masked tail in a method of its own.
     private static void geluTanh(float[] x, int xOff, float[] y, int yOff, int i0, int i1) {
         int i = i0;
@@ -128,14 +129,36 @@ public final class VectorKernels implements Kernels {
         VectorMath.geluTanh(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
     }
 
+    /** Elements per block of the two-loop GELU backward (the exponentials of a block wait in a scratch array). */
+    private static final int GELU_BLOCK = 1024;
+
     private static void geluTanhBackward(float[] x, int xOff, float[] gy, int gyOff, float[] gx, int gxOff, int i0, int i1) {
+        float[] exps = new float[GELU_BLOCK];
         int i = i0;
-        for (; i + L <= i1; i += L) {
-            VectorMath.geluTanhGrad(FloatVector.fromArray(S, x, xOff + i)).mul(FloatVector.fromArray(S, gy, gyOff + i))
-                    .intoArray(gx, gxOff + i);
+        while (i + L <= i1) {
+            int end = i + Math.min(GELU_BLOCK, (i1 - i) / L * L);
+            geluTanhExps(x, xOff, i, end, exps);
+            geluTanhGrads(x, xOff, exps, gy, gyOff, gx, gxOff, i, end);
+            i = end;
         }
         if (i < i1) {
             geluTanhBackwardTail(x, xOff, gy, gyOff, gx, gxOff, i, i1);
+        }
+    }
+
+    // The two loops of the GELU backward live in methods of their own, with only arrays crossing the calls: in one
+    // loop body, or in one method, C2 passed its node limit (NodeCountInliningCutoff) and boxed every vector.
+    private static void geluTanhExps(float[] x, int xOff, int i, int end, float[] exps) {
+        for (int j = i; j < end; j += L) {
+            VectorMath.geluTanhExp(FloatVector.fromArray(S, x, xOff + j)).intoArray(exps, j - i);
+        }
+    }
+
+    private static void geluTanhGrads(float[] x, int xOff, float[] exps, float[] gy, int gyOff, float[] gx, int gxOff,
+                                      int i, int end) {
+        for (int j = i; j < end; j += L) {
+            VectorMath.geluTanhGrad(FloatVector.fromArray(S, x, xOff + j), FloatVector.fromArray(S, exps, j - i))
+                    .mul(FloatVector.fromArray(S, gy, gyOff + j)).intoArray(gx, gxOff + j);
         }
     }
 
@@ -149,6 +172,11 @@ public final class VectorKernels implements Kernels {
     @Override
     public void binary(BinaryOp op, int rows, int cols, float[] a, int aOff, int aRowStride, int aColStride,
                        float[] b, int bOff, int bRowStride, int bColStride, float[] out, int outOff) {
+        if (VectorArithmetic.handles(op, aColStride, bColStride)) {
+            parallel.forRange(rows, rowGrain(cols), (r0, r1) -> VectorArithmetic.rows(op, r0, r1, cols, a, aOff,
+                    aRowStride, b, bOff, bRowStride, bColStride, out, outOff));
+            return;
+        }
         parallel.forRange(rows, rowGrain(cols), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int ia = aOff + r * aRowStride;

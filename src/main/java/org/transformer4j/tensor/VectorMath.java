@@ -194,7 +194,17 @@ final class VectorMath {
 
     /** The derivative of {@link #geluTanh}: s + 2 x s (1 - s) u' with s = sigmoid(2u). */
     static FloatVector geluTanhGrad(FloatVector x) {
-        FloatVector s = FloatVector.broadcast(S, 1f).div(exp(geluTanhArg(x).mul(-2f)).add(1f));
+        return geluTanhGrad(x, geluTanhExp(x));
+    }
+
+    /** exp(-2u), the costly half of {@link #geluTanhGrad}. */
+    static FloatVector geluTanhExp(FloatVector x) {
+        return exp(geluTanhArg(x).mul(-2f));
+    }
+
+    /** {@link #geluTanhGrad} given e = {@link #geluTanhExp}(x) (the training kernel runs the two halves as two loops). */
+    static FloatVector geluTanhGrad(FloatVector x, FloatVector e) {
+        FloatVector s = FloatVector.broadcast(S, 1f).div(e.add(1f));
         FloatVector du = fma(x.mul(x), 3f * GELU_TANH_C, 1f).mul(2f * SQRT_2_OVER_PI);
         return x.mul(du).mul(s.mul(FloatVector.broadcast(S, 1f).sub(s))).add(s);
     }

@@ -42,7 +42,7 @@ class ScalarVsVectorTest {
 
     private static List<Case> cases() {
         List<Case> c = new ArrayList<>();
-        int[] sizes = {1, 7, 16, 33, 1000};
+        int[] sizes = {1, 7, 16, 33, 1000, 2500};
         for (UnaryOp op : UnaryOp.values()) {
             for (int n : sizes) {
                 float lo = op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.RSQRT ? 0.01f : -6f;
