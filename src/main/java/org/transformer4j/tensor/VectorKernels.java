@@ -451,17 +451,37 @@ public final class VectorKernels implements Kernels {
         if (max == Float.NEGATIVE_INFINITY || max == Float.POSITIVE_INFINITY || Float.isNaN(max)) {
             return max;
         }
+        // Full vectors, then one masked tail: fewer nodes per iteration for C2 (a masked loop boxed in some runs).
         FloatVector acc = FloatVector.zero(S);
-        for (int c = 0; c < n; c += L) {
-            VectorMask<Float> m = tail(c, n);
-            acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, base + c, m).sub(max)).blend(0f, m.not()));
+        int c = 0;
+        for (int bound = S.loopBound(n); c < bound; c += L) {
+            acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, base + c).sub(max)));
+        }
+        if (c < n) {
+            acc = acc.add(expTail(x, base + c, n - c, max));
         }
         return max + (float) StrictMath.log(VectorLanes.sum(acc));
+    }
+
+    /** exp(x - max) over the first len < L lanes from x[from], zero in the others. */
+    private static FloatVector expTail(float[] x, int from, int len, float max) {
+        VectorMask<Float> m = S.indexInRange(0, len);
+        return VectorMath.exp(FloatVector.fromArray(S, x, from, m).sub(max)).blend(0f, m.not());
     }
 
     @Override
     public void crossEntropyBackwardRows(float[] logits, int off, int rows, int cols, int[] targets, int ignoreIndex,
                                          float smoothing, float[] scale, float[] gx, int gxOff) {
+        // Two passes, each with one loop around exp: with both in one task C2 sometimes passed its node limit and
+        // boxed every vector of one of them (which one depended on compilation order).
+        float[] lses = new float[rows];
+        parallel.forRange(rows, rowGrain(cols), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                if (targets[r] != ignoreIndex) {
+                    lses[r] = logSumExp(logits, off + r * cols, cols);
+                }
+            }
+        });
         parallel.forRange(rows, rowGrain(cols), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int base = off + r * cols;
@@ -470,9 +490,8 @@ public final class VectorKernels implements Kernels {
                     Arrays.fill(gx, o, o + cols, 0f);
                     continue;
                 }
-                float lse = logSumExp(logits, base, cols);
                 float s = scale[r];
-                softmaxGradRow(logits, base, cols, lse, smoothing / cols, s, gx, o);
+                softmaxGradRow(logits, base, cols, lses[r], smoothing / cols, s, gx, o);
                 gx[o + targets[r]] -= (1f - smoothing) * s;
             }
         });

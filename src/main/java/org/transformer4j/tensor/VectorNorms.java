@@ -48,29 +48,19 @@ final class VectorNorms {
                                   int gammaOff, float[] mean, float[] rstd, float[] gy, int gyOff, float[] gx, int gxOff,
                                   float[] ggamma, float[] gbeta) {
         boolean centre = mean != null;
+        // Two passes over the rows (the two means, then gx), each in a method of its own that takes arrays: as one
+        // loop nest C2 passed its node limit and boxed every vector (JFR allocation samples of a training step).
+        float[] means = new float[2 * rows];
         parallel.forRange(rows, ScalarKernels.rowGrain(cols), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                int xi = xOff + r * cols;
-                int gi = gyOff + r * cols;
-                float mu = centre ? mean[r] : 0f;
-                float rs = rstd[r];
-                FloatVector accG = FloatVector.zero(S);
-                FloatVector accGx = FloatVector.zero(S);
-                for (int c = 0; c < cols; c += L) {
-                    VectorMask<Float> m = tail(c, cols);
-                    FloatVector g = scaledGrad(gy, gi, gamma, gammaOff, c, m);
-                    FloatVector xh = FloatVector.fromArray(S, x, xi + c, m).sub(mu).mul(rs);
-                    accG = accG.add(g);
-                    accGx = g.fma(xh, accGx);
-                }
-                float mg = centre ? VectorLanes.sum(accG) / cols : 0f;
-                float mgx = VectorLanes.sum(accGx) / cols;
-                for (int c = 0; c < cols; c += L) {
-                    VectorMask<Float> m = tail(c, cols);
-                    FloatVector g = scaledGrad(gy, gi, gamma, gammaOff, c, m);
-                    FloatVector xh = FloatVector.fromArray(S, x, xi + c, m).sub(mu).mul(rs);
-                    VectorMath.fma(xh.neg(), mgx, g.sub(mg)).mul(rs).intoArray(gx, gxOff + r * cols + c, m);
-                }
+                backwardMeans(x, xOff + r * cols, cols, gamma, gammaOff, centre ? mean[r] : 0f, rstd[r], gy,
+                        gyOff + r * cols, means, 2 * r);
+            }
+        });
+        parallel.forRange(rows, ScalarKernels.rowGrain(cols), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                backwardRow(x, xOff + r * cols, cols, gamma, gammaOff, centre ? mean[r] : 0f, rstd[r], gy,
+                        gyOff + r * cols, centre ? means[2 * r] : 0f, means[2 * r + 1], gx, gxOff + r * cols);
             }
         });
         if (ggamma == null && gbeta == null) {
@@ -99,6 +89,33 @@ final class VectorNorms {
                 }
             }
         });
+    }
+
+    /** out[o] = mean of g, out[o + 1] = mean of g * xhat over one row, with g = gy * gamma and xhat = (x - mu) rs. */
+    private static void backwardMeans(float[] x, int xi, int cols, float[] gamma, int gammaOff, float mu, float rs,
+                                      float[] gy, int gi, float[] out, int o) {
+        FloatVector accG = FloatVector.zero(S);
+        FloatVector accGx = FloatVector.zero(S);
+        for (int c = 0; c < cols; c += L) {
+            VectorMask<Float> m = tail(c, cols);
+            FloatVector g = scaledGrad(gy, gi, gamma, gammaOff, c, m);
+            FloatVector xh = FloatVector.fromArray(S, x, xi + c, m).sub(mu).mul(rs);
+            accG = accG.add(g);
+            accGx = g.fma(xh, accGx);
+        }
+        out[o] = VectorLanes.sum(accG) / cols;
+        out[o + 1] = VectorLanes.sum(accGx) / cols;
+    }
+
+    /** gx = (g - mg - xhat mgx) rs over one row. */
+    private static void backwardRow(float[] x, int xi, int cols, float[] gamma, int gammaOff, float mu, float rs,
+                                    float[] gy, int gi, float mg, float mgx, float[] gx, int go) {
+        for (int c = 0; c < cols; c += L) {
+            VectorMask<Float> m = tail(c, cols);
+            FloatVector g = scaledGrad(gy, gi, gamma, gammaOff, c, m);
+            FloatVector xh = FloatVector.fromArray(S, x, xi + c, m).sub(mu).mul(rs);
+            xh.neg().fma(FloatVector.broadcast(S, mgx), g.sub(mg)).mul(rs).intoArray(gx, go + c, m);
+        }
     }
 
     private static FloatVector scaledGrad(float[] gy, int gi, float[] gamma, int gammaOff, int c, VectorMask<Float> m) {

@@ -104,6 +104,8 @@ class GradCheckTest {
         c.add(new Case("matmul 1-D @ 1-D", v -> v[0].matmul(v[1]), rand(78, 4), rand(79, 4)));
         c.add(new Case("matmul transposed views", v -> v[0].transpose(0, 1).matmul(v[1].transpose(-1, -2)),
                 rand(80, 4, 3), rand(81, 2, 5, 4)));
+        c.add(new Case("matmul by a transposed weight (Linear, a tied LM head)",
+                v -> v[0].matmul(v[1].transpose(0, 1)), rand(140, 3, 4), rand(141, 6, 4)));
         c.add(new Case("softmax last axis", v -> v[0].softmax(-1), rand(82, 3, 5).mul(3f)));
         c.add(new Case("softmax axis 0", v -> v[0].softmax(0), rand(83, 4, 3).mul(3f)));
         c.add(new Case("log-softmax middle axis", v -> v[0].logSoftmax(1), rand(84, 2, 4, 3).mul(3f)));
