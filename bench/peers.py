@@ -19,6 +19,7 @@ import argparse, glob, json, os, platform, shutil, subprocess, sys, time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PY = "/usr/bin/python3"
 GEMM_SHAPES = [(1024, 768, 2304), (1024, 768, 3072), (1024, 3072, 768), (1024, 768, 50257)]  # m, k, n
+TRAIN_WARMUP = 5  # untimed training steps before the timed ones, for both sides
 
 
 def openblas_dir():
@@ -107,8 +108,13 @@ def main():
             row("sgemm %dx%dx%d GFLOP/s" % (m, k, n), ours, peer, "gflops", 0.7, "numpy/OpenBLAS")
     torch = [PY, os.path.join(ROOT, "bench", "torch_gpt2.py")]
     if "train" in only:
-        ours = run_json(t4j + ["train", "--preset", "gpt2-124m", "--batch", "4", "--seq", "256", "--steps", reps, "--json"])
-        peer = run_json(torch + ["train", "--batch", "4", "--seq", "256", "--steps", reps, "--threads", str(a.threads)], env)
+        # Steady-state speed: both sides get TRAIN_WARMUP untimed steps (the JVM's compilers are still at work during
+        # the first 3-4 steps, which run at 1.2-3x the steady step time; PyTorch is steady after one).
+        warm = ["--warmup", str(TRAIN_WARMUP)]
+        ours = run_json(t4j + ["train", "--preset", "gpt2-124m", "--batch", "4", "--seq", "256", "--steps", reps]
+                        + warm + ["--json"])
+        peer = run_json(torch + ["train", "--batch", "4", "--seq", "256", "--steps", reps, "--threads", str(a.threads)]
+                        + warm, env)
         row("train 4x256 AdamW tokens/s", ours, peer, "tokens_per_s", 1.5, "PyTorch")
     if "forward" in only:
         ours = run_json(t4j + ["forward", "--preset", "gpt2-124m", "--batch", "1", "--seq", "1024", "--reps", reps, "--json"])
