@@ -3,9 +3,12 @@ package org.transformer4j.autograd;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.transformer4j.tensor.GradientSums;
 import org.transformer4j.tensor.Shapes;
 import org.transformer4j.tensor.Tensor;
 
@@ -29,6 +32,9 @@ final class BackwardPass {
         }
         List<Variable> order = topologicalOrder(root);
         Map<Variable, Tensor> grads = new IdentityHashMap<>();
+        // Sums this pass allocated and nobody else references: further addends go into them in place. A tensor
+        // leaves the set when it is handed on (to a backward function or a leaf), since it may then be shared.
+        Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         grads.put(root, seed);
         for (int i = order.size() - 1; i >= 0; i--) {
             Variable v = order.get(i);
@@ -37,8 +43,22 @@ final class BackwardPass {
             if (g == null) {
                 continue;
             }
+            owned.remove(g);
             if (node == null) {
                 v.accumulate(g); // a leaf
+                continue;
+            }
+            if (node.backward() instanceof ShapeFunctions.NarrowBackward slice && node.inputs()[0].requiresGrad()) {
+                Variable in = node.inputs()[0];
+                checkUsable(in);
+                Tensor acc = grads.get(in);
+                if (acc == null || !owned.contains(acc)) {
+                    acc = acc == null ? GradientSums.ownedZeros(g.kernels(), in.value().shape())
+                            : GradientSums.ownedCopy(acc);
+                    owned.add(acc);
+                    grads.put(in, acc);
+                }
+                GradientSums.addIntoSlice(acc, slice.axis(), slice.start(), g);
                 continue;
             }
             Tensor[] inputGrads = node.backward().apply(g);
@@ -53,17 +73,30 @@ final class BackwardPass {
                             + Shapes.str(inputGrads[k].shape()) + " for input " + k + " of shape "
                             + Shapes.str(in.value().shape()));
                 }
-                if (in.isReleased()) {
-                    throw new IllegalStateException("backward through a graph that was already released by an "
-                            + "earlier backward(); run the forward pass again");
+                checkUsable(in);
+                Tensor acc = grads.get(in);
+                if (acc == null) {
+                    grads.put(in, inputGrads[k]);
+                } else if (owned.contains(acc)) {
+                    GradientSums.addInto(acc, inputGrads[k]);
+                } else {
+                    Tensor sum = acc.add(inputGrads[k]);
+                    owned.add(sum);
+                    grads.put(in, sum);
                 }
-                grads.merge(in, inputGrads[k], Tensor::add);
             }
         }
         for (Variable v : order) {
             if (v.node() != null) {
                 v.release();
             }
+        }
+    }
+
+    private static void checkUsable(Variable in) {
+        if (in.isReleased()) {
+            throw new IllegalStateException("backward through a graph that was already released by an "
+                    + "earlier backward(); run the forward pass again");
         }
     }
 

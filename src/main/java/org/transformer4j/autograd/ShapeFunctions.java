@@ -3,8 +3,8 @@ package org.transformer4j.autograd;
 import static org.transformer4j.autograd.ElementwiseFunctions.sumTo;
 import static org.transformer4j.autograd.Variable.record;
 
-import org.transformer4j.tensor.Indexing;
 import org.transformer4j.tensor.Shapes;
+import org.transformer4j.tensor.GradientSums;
 import org.transformer4j.tensor.Tensor;
 
 /** Views (reshape, permute, narrow, select, expand, ...): the backward undoes the view on the gradient. */
@@ -33,7 +33,19 @@ final class ShapeFunctions {
     static Variable narrow(Variable x, int axis, int start, int length) {
         Tensor out = x.value().narrow(axis, start, length);
         int[] in = x.shape();
-        return record("narrow", out, g -> new Tensor[] {padInto(g, in, axis, start)}, x);
+        return record("narrow", out, new NarrowBackward(in, axis, start), x);
+    }
+
+    /**
+     * The backward of narrow: g padded with zeros to the input's shape. {@link BackwardPass} recognises it and adds g
+     * into the input's accumulated gradient in place instead, so the slices of one tensor (a fused q/k/v
+     * projection's three) cost one full-size gradient rather than a padded copy each plus their sums.
+     */
+    record NarrowBackward(int[] inShape, int axis, int start) implements Backward {
+        @Override
+        public Tensor[] apply(Tensor g) {
+            return new Tensor[] {padInto(g, inShape, axis, start)};
+        }
     }
 
     static Variable select(Variable x, int axis, int index) {
@@ -70,12 +82,8 @@ final class ShapeFunctions {
         if (start == 0 && after == 0) {
             return g;
         }
-        int[] before = inShape.clone();
-        before[a] = start;
-        int[] rest = inShape.clone();
-        rest[a] = after;
-        Tensor zb = Tensor.zeros(g.kernels(), before);
-        Tensor za = Tensor.zeros(g.kernels(), rest);
-        return Indexing.concat(a, zb, g, za);
+        Tensor out = GradientSums.ownedZeros(g.kernels(), inShape);
+        GradientSums.addIntoSlice(out, a, start, g);
+        return out;
     }
 }

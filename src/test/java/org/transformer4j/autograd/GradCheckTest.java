@@ -80,6 +80,24 @@ class GradCheckTest {
         // Non-contiguous views as operands.
         c.add(new Case("transposed operand", v -> v[0].transpose(0, 1).mul(v[1]), rand(40, 4, 3), rand(41, 3, 4)));
         c.add(new Case("narrowed operand", v -> v[0].narrow(1, 1, 2).add(v[1]), rand(42, 3, 4), rand(43, 3, 2)));
+        // The backward pass adds slices' gradients into one accumulator in place (a fused q/k/v projection's three).
+        c.add(new Case("three slices of one tensor (q, k, v)",
+                v -> v[0].narrow(2, 0, 2).mul(v[0].narrow(2, 2, 2)).add(v[0].narrow(2, 4, 2).tanh()),
+                rand(142, 2, 3, 6)));
+        c.add(new Case("overlapping slices, the whole and a second use",
+                v -> v[0].narrow(0, 0, 3).mul(v[0].narrow(0, 1, 3)).add(v[0].narrow(0, 1, 3)).add(v[0].narrow(0, 0, 3)
+                        .tanh()).add(v[0].sigmoid().narrow(0, 1, 3)), rand(143, 4, 5)));
+        // An accumulated sum handed on by an add's backward to both its inputs, one of which then gets more.
+        // (The order of the terms makes the backward pass reach w before p's other consumer and q's.)
+        c.add(new Case("a summed gradient shared by two inputs", v -> {
+            Variable p = v[0].tanh();
+            Variable q = v[0].sigmoid();
+            Variable w = p.add(q);
+            return q.mul(v[1]).add(p.mul(p)).add(w.mul(w));
+        }, rand(145, 3, 4), rand(146, 3, 4)));
+        c.add(new Case("a slice of a tensor used three more times",
+                v -> v[0].tanh().add(v[0].sigmoid()).add(v[0].mul(v[0])).narrow(1, 1, 3).add(v[0].narrow(1, 0, 3)),
+                rand(144, 3, 5)));
         c.add(new Case("expanded operand", v -> v[0].expand(3, 4).mul(v[1]), rand(44, 1, 4), rand(45, 3, 4)));
         c.add(new Case("permuted 3-D", v -> v[0].permute(2, 0, 1).sub(v[1]), rand(46, 2, 3, 4), rand(47, 4, 1, 3)));
         c.add(new Case("slice, select, squeeze, unsqueeze",
