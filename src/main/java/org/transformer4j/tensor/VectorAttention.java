@@ -24,11 +24,15 @@ final class VectorAttention {
      */
     private static final int QUERY_BLOCK = 64;
 
+    /** Query rows from which a block packs its head's values first (fewer rows read them too few times to pay). */
+    private static final int PACK_VALUES_ROWS = 16;
+
     /** Keys per transposed block of the packed keys. */
     private static final int KB = 2 * L;
 
     private static final class Scratch {
         float[] kt = new float[0];
+        float[] vp = new float[0];
         float[] s = new float[0];
         float[] acc = new float[0];
         float[] s4 = new float[0];
@@ -84,6 +88,19 @@ final class VectorAttention {
             for (int c = 0; c < d; c++) {
                 kt[to + c * KB] = 0f;
             }
+        }
+        if (r1 - r0 >= PACK_VALUES_ROWS) {
+            // The head's values, packed contiguous (kmax, d): every query row reads them all, and in place they are
+            // rows of the fused q/k/v projection, a page apart, one TLB entry each. Same values, so the same results.
+            if (ws.vp.length < kmax * d) {
+                ws.vp = new float[kmax * d];
+            }
+            for (int j = 0; j < kmax; j++) {
+                System.arraycopy(v, vOff + j * ldv, ws.vp, j * d, d);
+            }
+            v = ws.vp;
+            vOff = 0;
+            ldv = d;
         }
         float[] s = ws.s;
         int r = r0;
