@@ -3,8 +3,8 @@ package org.transformer4j.autograd;
 import static org.transformer4j.autograd.ElementwiseFunctions.sumTo;
 import static org.transformer4j.autograd.Variable.record;
 
-import org.transformer4j.tensor.Shapes;
 import org.transformer4j.tensor.GradientSums;
+import org.transformer4j.tensor.Shapes;
 import org.transformer4j.tensor.Tensor;
 
 /** Views (reshape, permute, narrow, select, expand, ...): the backward undoes the view on the gradient. */

@@ -45,7 +45,8 @@ public final class ModelBenchmarks {
         Rng rng = new Rng(7);
         AdamW opt = AdamW.of(model.namedParameters(), AdamSettings.adamW().withWeightDecay(0.1));
         double[] loss = new double[1];
-        java.util.List<Double> allocated = new java.util.ArrayList<>(); // bytes allocated by all threads, per step
+        double[] allocated = new double[Math.max(0, steps)]; // bytes allocated by all threads in each timed step
+        int[] call = {0};
         double[] s = Timing.time(warmup, steps, () -> {
             long before = totalAllocatedBytes();
             Tokens x = randomTokens(rng, vocab, batch, seq);
@@ -56,17 +57,19 @@ public final class ModelBenchmarks {
             l.backward();
             opt.step(3e-4);
             opt.zeroGrad();
-            allocated.add((double) (totalAllocatedBytes() - before));
+            int timed = call[0]++ - warmup;
+            if (timed >= 0 && timed < steps) {
+                allocated[timed] = totalAllocatedBytes() - before;
+            }
         });
         double med = Timing.median(s);
         return new BenchResult("train").put("tokens_per_s", batch * seq / med).put("s_per_step", med)
-                .put("steps_s", s).put("allocated_mb_per_step",
-                        Timing.median(allocated.stream().mapToDouble(Double::doubleValue).toArray()) / 1e6)
+                .put("steps_s", s).put("allocated_mb_per_step", Timing.median(allocated) / 1e6)
                 .put("last_loss", loss[0]).put("preset", preset).put("batch", batch).put("seq", seq)
                 .put("kernels", Kernels.defaults().name()).put("threads", Kernels.defaults().threads());
     }
 
-    /** Bytes allocated on the heap by all threads so far (the JVM's thread counters). */
+    /** Bytes allocated on the heap by all threads so far (the JVM's thread counters; HotSpot supports them). */
     static long totalAllocatedBytes() {
         return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
                 .getTotalThreadAllocatedBytes();

@@ -35,6 +35,7 @@ class BenchCommandTest {
                 "--warmup", "0", "--json");
         assertTrue(number(t, "tokens_per_s") > 0, t.toString());
         assertTrue(Double.isFinite(number(t, "last_loss")), t.toString());
+        assertTrue(number(t, "allocated_mb_per_step") > 0, t.toString()); // a training step allocates its tensors
         Map<String, Object> f = json("bench", "forward", "--preset", "tiny-gpt", "--seq", "16", "--reps", "1", "--warmup", "0",
                 "--json");
         assertTrue(number(f, "tokens_per_s") > 0, f.toString());
