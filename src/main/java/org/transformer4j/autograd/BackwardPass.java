@@ -53,7 +53,7 @@ final class BackwardPass {
                 checkUsable(in);
                 Tensor acc = grads.get(in);
                 if (acc == null || !owned.contains(acc)) {
-                    acc = acc == null ? GradientSums.ownedZeros(g.kernels(), in.value().shape())
+                    acc = acc == null ? Tensor.zeros(g.kernels(), in.value().shape())
                             : GradientSums.ownedCopy(acc);
                     owned.add(acc);
                     grads.put(in, acc);

@@ -19,11 +19,6 @@ public final class GradientSums {
         return out;
     }
 
-    /** A fresh contiguous zero tensor of the given shape, for accumulating slices into. */
-    public static Tensor ownedZeros(Kernels kernels, int... shape) {
-        return Tensor.zeros(kernels, shape);
-    }
-
     /** acc += g, element by element; acc must be contiguous and owned by the caller, g of the same shape. */
     public static void addInto(Tensor acc, Tensor g) {
         requireOwnable(acc);
